@@ -1,0 +1,1 @@
+# benchmarks: run with make bench

@@ -1,0 +1,8 @@
+/* vireo: domain verbs. */
+#include <config.h>
+#include "cli/vireo-cli.h"
+#include "util/vireo-i18n.h"
+
+const VireoCliCommand vireo_cli_domain_cmds[] = {
+    { NULL, NULL, NULL, NULL },
+};

@@ -1,0 +1,1 @@
+# src/conf: see ARCHITECTURE.md

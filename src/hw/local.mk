@@ -1,0 +1,1 @@
+# src/hw: see ARCHITECTURE.md

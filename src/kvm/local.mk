@@ -1,0 +1,1 @@
+# src/kvm: see ARCHITECTURE.md

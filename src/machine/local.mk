@@ -1,0 +1,1 @@
+# src/machine: see ARCHITECTURE.md

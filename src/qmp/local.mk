@@ -1,0 +1,1 @@
+# src/qmp: see ARCHITECTURE.md

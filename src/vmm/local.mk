@@ -1,0 +1,1 @@
+# src/vmm: see ARCHITECTURE.md

@@ -1,0 +1,1 @@
+# freestanding test guests

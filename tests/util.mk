@@ -1,0 +1,11 @@
+check_PROGRAMS += tests/test-util
+TESTS += tests/test-util
+tests_test_util_SOURCES = tests/test-util.c
+tests_test_util_LDADD = $(TEST_LDADD)
+TESTS += tests/check-po.sh
+EXTRA_DIST += tests/check-po.sh po/translate.py po/zh_CN.d
+
+# Regenerates po/zh_CN.po from the sources and po/zh_CN.d/*.tsv.
+update-zh-po:
+	cd $(top_srcdir) && xgettext --keyword=_ --keyword=N_ --from-code=UTF-8 -o po/vireo.pot -f po/POTFILES.in && python3 po/translate.py po/vireo.pot po/zh_CN.po
+.PHONY: update-zh-po
