@@ -8,5 +8,5 @@ cd "$(dirname "$0")/.."
 for f in domains/*.xml; do
     [ -e "$f" ] || continue
     echo "== $f"
-    ./src/vireo validate "$f"
+    "${VIREO_BUILD:-_build}/src/vireo" validate "$f"
 done

@@ -2,17 +2,19 @@
 # The README's test command: install dependencies, build, run every test,
 # print "N passed, N failed, N skipped" and exit non-zero on any failure.
 set -e
-cd "$(dirname "$0")/.."
-./scripts/install-deps.sh
-./scripts/build.sh
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${VIREO_BUILD:-$top/_build}
+"$top/scripts/install-deps.sh"
+"$top/scripts/build.sh"
+cd "$build"
 rc=0
-make -j"$(nproc)" check >/tmp/vireo-check.log 2>&1 || rc=$?
-grep -E '^(PASS|FAIL|ERROR|SKIP|XPASS|XFAIL):' /tmp/vireo-check.log || true
+make -j"$(nproc)" check >check-output.log 2>&1 || rc=$?
+grep -E '^(PASS|FAIL|ERROR|SKIP|XPASS|XFAIL):' check-output.log || true
 if [ $rc -ne 0 ]; then
-    for f in $(grep -lE '^:test-result: (FAIL|ERROR|XPASS)' $(find . -name '*.trs')); do
-        echo "==== ${f%.trs}.log"; tail -n 40 "${f%.trs}.log"
+    for f in $(grep -lE '^:test-result: (FAIL|ERROR|XPASS)' $(find . -name '*.trs') /dev/null); do
+        echo "==== ${f%.trs}.log"; tail -n 60 "${f%.trs}.log"
     done
-    tail -n 20 /tmp/vireo-check.log
+    tail -n 30 check-output.log
 fi
-sh tests/summary.sh . || rc=1
+sh "$top/tests/summary.sh" . || rc=1
 exit $rc

@@ -1,7 +1,7 @@
 check_PROGRAMS += tests/test-util
 TESTS += tests/test-util
 tests_test_util_SOURCES = tests/test-util.c
-tests_test_util_LDADD = $(TEST_LDADD)
+tests_test_util_LDADD = $(UTIL_LIBS)
 TESTS += tests/check-po.sh
 EXTRA_DIST += tests/check-po.sh po/translate.py po/zh_CN.d
 

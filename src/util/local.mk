@@ -1,5 +1,6 @@
 # src/util: errors, enums, XML helpers, i18n
-src_libvireo_a_SOURCES += \
+noinst_LIBRARIES += src/util/libvireo-util.a
+src_util_libvireo_util_a_SOURCES = \
 	src/util/vireo-error.c src/util/vireo-error.h \
 	src/util/vireo-enum.c src/util/vireo-enum.h \
 	src/util/vireo-i18n.c src/util/vireo-i18n.h \

@@ -1,0 +1,1 @@
+# src/conf: schema validation and semantic checks

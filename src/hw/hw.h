@@ -1,0 +1,85 @@
+/* vireo: the device model. One device, one file under src/hw, one GObject
+ * subclass of VireoDevice whose class_init names the VireoDeviceKind it
+ * implements; the builder creates a device for each VireoDeviceDesc by kind
+ * (vireo_device_type_for_kind) and never lists devices itself.
+ *
+ * Threads: pio/mmio handlers run on vCPU threads (several at once); a device
+ * protects its state with its own lock. Work for the main loop (chardev
+ * input, timers) runs in the GMainContext given at realize. */
+#pragma once
+#include <glib-object.h>
+#include "machine/machine_desc.h"
+
+/* ---- I/O dispatch ------------------------------------------------------ */
+/* data holds size bytes (1, 2, 4 or 8), little-endian. For reads the handler
+ * fills data; unhandled reads return all-ones. */
+typedef void (*VireoPioFn)(void *opaque, guint16 port, guint8 *data,
+                           guint size, gboolean is_write);
+typedef void (*VireoMmioFn)(void *opaque, guint64 addr, guint8 *data,
+                            guint size, gboolean is_write);
+
+typedef struct _VireoBus VireoBus;
+
+VireoBus *vireo_bus_new(void);
+void vireo_bus_free(VireoBus *bus);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VireoBus, vireo_bus_free)
+
+/* Overlapping ranges are refused with an error naming both owners. */
+gboolean vireo_bus_register_pio(VireoBus *bus, guint16 base, guint16 len,
+                                VireoPioFn fn, void *opaque,
+                                const char *owner, GError **error);
+gboolean vireo_bus_register_mmio(VireoBus *bus, guint64 base, guint64 len,
+                                 VireoMmioFn fn, void *opaque,
+                                 const char *owner, GError **error);
+/* Returns FALSE when nothing is mapped there (reads are then all-ones). */
+gboolean vireo_bus_pio(VireoBus *bus, guint16 port, guint8 *data, guint size,
+                       gboolean is_write);
+gboolean vireo_bus_mmio(VireoBus *bus, guint64 addr, guint8 *data, guint size,
+                        gboolean is_write);
+
+/* ---- what a device may ask of the machine ------------------------------ */
+typedef enum {
+    VIREO_VM_REQUEST_POWEROFF,      /* ACPI S5, guest-initiated */
+    VIREO_VM_REQUEST_RESET,         /* reset register, 0xCF9, i8042 0xFE */
+    VIREO_VM_REQUEST_PANIC,         /* pvpanic / panic port */
+} VireoVmRequest;
+
+typedef struct {
+    VireoBus *bus;
+    const VireoMachineDesc *desc;
+    GMainContext *main_context;
+    /* Raise/lower a GSI (KVM_IRQ_LINE). Safe from any thread. */
+    void (*set_irq)(void *opaque, guint gsi, gboolean level);
+    /* Guest-initiated power-off/reset/panic; safe from vCPU threads. */
+    void (*request)(void *opaque, VireoVmRequest req);
+    /* Host pointer for guest-physical [gpa, gpa+len), NULL when outside RAM. */
+    guint8 *(*gpa_to_hva)(void *opaque, guint64 gpa, guint64 len);
+    void *opaque;                   /* passed to the three callbacks */
+} VireoHwContext;
+
+/* ---- the device base type --------------------------------------------- */
+#define VIREO_TYPE_DEVICE (vireo_device_get_type())
+G_DECLARE_DERIVABLE_TYPE(VireoDevice, vireo_device, VIREO, DEVICE, GObject)
+
+struct _VireoDeviceClass {
+    GObjectClass parent_class;
+    VireoDeviceKind kind;           /* which descriptions this class realizes */
+    /* Wire ports/MMIO/IRQs and open backends; fail cleanly with *error. */
+    gboolean (*realize)(VireoDevice *dev, const VireoHwContext *hw,
+                        const VireoDeviceDesc *desc, GError **error);
+    void (*reset)(VireoDevice *dev);    /* machine reset */
+    void (*unrealize)(VireoDevice *dev);
+};
+
+/* The GType registered for kind, or G_TYPE_INVALID. Walks the subclasses
+ * of VireoDevice (g_type_children), as QOM's object_class_get_list does. */
+GType vireo_device_type_for_kind(VireoDeviceKind kind);
+
+/* g_object_new + realize; NULL with *error on failure. */
+VireoDevice *vireo_device_create(const VireoHwContext *hw,
+                                 const VireoDeviceDesc *desc, GError **error);
+const VireoDeviceDesc *vireo_device_get_desc(VireoDevice *dev);
+const VireoHwContext *vireo_device_get_hw(VireoDevice *dev);
+
+/* Registers every device type (called from vireo_types_init). */
+void vireo_hw_types_init(void);

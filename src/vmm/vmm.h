@@ -1,0 +1,66 @@
+/* vireo: the running VM as the control plane sees it. src/vmm implements
+ * this; src/qmp drives it. All functions are called on the main loop thread;
+ * events are delivered there too. */
+#pragma once
+#include <glib.h>
+#include <json-glib/json-glib.h>
+#include "machine/machine_desc.h"
+
+typedef enum {
+    VIREO_RUN_STATE_PRELAUNCH,      /* --paused, vCPUs never ran */
+    VIREO_RUN_STATE_RUNNING,
+    VIREO_RUN_STATE_PAUSED,         /* QMP stop */
+    VIREO_RUN_STATE_SHUTDOWN,       /* guest powered off / quit; process ending */
+    VIREO_RUN_STATE_INTERNAL_ERROR, /* KVM internal error, emulation failure */
+    VIREO_RUN_STATE_GUEST_PANICKED,
+    VIREO_RUN_STATE_LAST
+} VireoRunState;
+/* QMP's RunState names: "prelaunch", "running", "paused", "shutdown", ... */
+const char *vireo_run_state_to_string(int state);
+
+/* Why the VM stopped or reset, with QMP's ShutdownCause names:
+ * "guest-shutdown", "guest-reset", "guest-panic", "host-qmp-quit",
+ * "host-qmp-system-reset", "host-signal", "host-error". */
+typedef enum {
+    VIREO_SHUTDOWN_CAUSE_NONE,
+    VIREO_SHUTDOWN_CAUSE_HOST_ERROR,
+    VIREO_SHUTDOWN_CAUSE_HOST_QMP_QUIT,
+    VIREO_SHUTDOWN_CAUSE_HOST_QMP_SYSTEM_RESET,
+    VIREO_SHUTDOWN_CAUSE_HOST_SIGNAL,
+    VIREO_SHUTDOWN_CAUSE_HOST_UI,
+    VIREO_SHUTDOWN_CAUSE_GUEST_SHUTDOWN,
+    VIREO_SHUTDOWN_CAUSE_GUEST_RESET,
+    VIREO_SHUTDOWN_CAUSE_GUEST_PANIC,
+    VIREO_SHUTDOWN_CAUSE_SUBSYSTEM_RESET,
+    VIREO_SHUTDOWN_CAUSE_LAST
+} VireoShutdownCause;
+const char *vireo_shutdown_cause_to_string(int cause);
+
+typedef struct _VireoVmm VireoVmm;
+
+VireoRunState vireo_vmm_get_state(VireoVmm *vmm);
+const VireoMachineDesc *vireo_vmm_get_desc(VireoVmm *vmm);
+
+/* QMP stop / cont: every vCPU really stops (kicked out of KVM_RUN). */
+gboolean vireo_vmm_pause(VireoVmm *vmm, GError **error);
+gboolean vireo_vmm_resume(VireoVmm *vmm, GError **error);
+/* ACPI power button: sets PWRBTN_STS and raises the SCI. */
+void vireo_vmm_powerdown(VireoVmm *vmm);
+/* Machine reset, emitting RESET with the cause. */
+void vireo_vmm_reset(VireoVmm *vmm, VireoShutdownCause cause);
+/* Ends the VMM (SHUTDOWN event with cause, then the main loop quits). */
+void vireo_vmm_quit(VireoVmm *vmm, VireoShutdownCause cause);
+
+/* vCPU i's host thread id (gettid), for query-cpus-fast. */
+int vireo_vmm_vcpu_thread_id(VireoVmm *vmm, guint index);
+/* The pty path allocated for chardev id ("serial0"), NULL when not a pty. */
+const char *vireo_vmm_chardev_pty(VireoVmm *vmm, const char *id);
+
+/* Lifecycle events, with QMP's names and data ("STOP", "RESUME", "SHUTDOWN"
+ * {guest, reason}, "POWERDOWN", "RESET" {guest, reason}, "GUEST_PANICKED"
+ * {action}). data may be NULL; the listener must not keep it. */
+typedef void (*VireoVmmEventFn)(VireoVmm *vmm, const char *event,
+                                JsonObject *data, void *opaque);
+guint vireo_vmm_add_event_listener(VireoVmm *vmm, VireoVmmEventFn fn,
+                                   void *opaque);
+void vireo_vmm_remove_event_listener(VireoVmm *vmm, guint id);
