@@ -5,11 +5,15 @@ set -e
 PKGS="build-essential autoconf automake autopoint gettext pkg-config
  libxml2-dev libxml2-utils libglib2.0-dev libjson-glib-dev
  libvirt-dev libvirt-clients qemu-system-x86 qemu-utils socat busybox-static
- acpica-tools cpio python3 clang nodejs npm"
+ acpica-tools cpio python3 clang locales"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
 done
+# node and npm only when absent: a machine may already have them from another
+# packaging (e.g. a nodejs that bundles npm), which Debian's npm conflicts with.
+command -v node >/dev/null 2>&1 || missing="$missing nodejs"
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
 if [ -n "$missing" ]; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
