@@ -1,3 +1,4 @@
-# src/kvm (see ARCHITECTURE.md)
+# src/kvm: the KVM runtime (VM, vCPUs, CPUID, boot loaders, host probe)
 noinst_LIBRARIES += src/kvm/libvireo-kvm.a
-src_kvm_libvireo_kvm_a_SOURCES =
+src_kvm_libvireo_kvm_a_SOURCES = \
+	src/kvm/kvm.h src/kvm/kvm-host.c
