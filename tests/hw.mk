@@ -1,1 +1,10 @@
-# tests for hw
+# tests for src/hw: the real device models driven through the bus by a
+# recording VireoHwContext (tests/hw/harness.c).
+HW_HARNESS = tests/hw/harness.c tests/hw/harness.h
+HW_TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+
+check_PROGRAMS += tests/test-hw-bus
+TESTS += tests/test-hw-bus
+tests_test_hw_bus_SOURCES = tests/test-hw-bus.c $(HW_HARNESS)
+tests_test_hw_bus_CPPFLAGS = $(HW_TEST_CPPFLAGS)
+tests_test_hw_bus_LDADD = $(HW_LIBS)

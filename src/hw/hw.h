@@ -36,6 +36,12 @@ gboolean vireo_bus_pio(VireoBus *bus, guint16 port, guint8 *data, guint size,
                        gboolean is_write);
 gboolean vireo_bus_mmio(VireoBus *bus, guint64 addr, guint8 *data, guint size,
                         gboolean is_write);
+/* Handlers receive the absolute port/address, not an offset. An access is
+ * routed by its first byte. */
+/* Removes every range registered with opaque (unrealize); returns how many. */
+guint vireo_bus_unregister(VireoBus *bus, void *opaque);
+/* The owner name of the range holding port, NULL when unmapped (diagnostics). */
+const char *vireo_bus_pio_owner(VireoBus *bus, guint16 port);
 
 /* ---- what a device may ask of the machine ------------------------------ */
 typedef enum {
@@ -65,6 +71,8 @@ struct _VireoDeviceClass {
     GObjectClass parent_class;
     VireoDeviceKind kind;           /* which descriptions this class realizes */
     /* Wire ports/MMIO/IRQs and open backends; fail cleanly with *error. */
+    /* Register bus ranges with opaque = the device: the base type removes
+     * them after unrealize, and after a realize that failed half-way. */
     gboolean (*realize)(VireoDevice *dev, const VireoHwContext *hw,
                         const VireoDeviceDesc *desc, GError **error);
     void (*reset)(VireoDevice *dev);    /* machine reset */
@@ -80,6 +88,12 @@ VireoDevice *vireo_device_create(const VireoHwContext *hw,
                                  const VireoDeviceDesc *desc, GError **error);
 const VireoDeviceDesc *vireo_device_get_desc(VireoDevice *dev);
 const VireoHwContext *vireo_device_get_hw(VireoDevice *dev);
+/* Machine reset of one device (class->reset). */
+void vireo_device_reset(VireoDevice *dev);
+/* For models: drive the description's GSI (nothing when gsi < 0), and ask
+ * the machine for a power-off/reset/panic. Safe from vCPU threads. */
+void vireo_device_set_irq(VireoDevice *dev, gboolean level);
+void vireo_device_request(VireoDevice *dev, VireoVmRequest req);
 
 /* Registers every device type (called from vireo_types_init). */
 void vireo_hw_types_init(void);

@@ -1,3 +1,6 @@
-# src/hw (see ARCHITECTURE.md)
+# src/hw (see ARCHITECTURE.md): one file per device model
 noinst_LIBRARIES += src/hw/libvireo-hw.a
-src_hw_libvireo_hw_a_SOURCES =
+src_hw_libvireo_hw_a_SOURCES = \
+	src/hw/hw.h src/hw/devices.h \
+	src/hw/bus.c \
+	src/hw/device.c

@@ -1,0 +1,7 @@
+/* vireo: private to src/hw — the GType of every concrete device model, so
+ * vireo_hw_types_init() can register them all. Add one line per model. */
+#pragma once
+#include <glib-object.h>
+
+#define VIREO_HW_DEVICE_TYPES \
+    vireo_device_get_type,

@@ -1,0 +1,221 @@
+/* vireo tests: the recording VireoHwContext (see harness.h). */
+#include <config.h>
+#include <string.h>
+#include "harness.h"
+
+static void
+harness_set_irq(void *opaque, guint gsi, gboolean level)
+{
+    HwHarness *h = opaque;
+    g_assert_cmpuint(gsi, <, HW_HARNESS_GSIS);
+    g_mutex_lock(&h->lock);
+    if (level && !h->irq[gsi])
+        h->raises[gsi]++;
+    h->irq[gsi] = level;
+    g_mutex_unlock(&h->lock);
+}
+
+static void
+harness_request(void *opaque, VireoVmRequest req)
+{
+    HwHarness *h = opaque;
+    g_mutex_lock(&h->lock);
+    g_array_append_val(h->requests, req);
+    g_mutex_unlock(&h->lock);
+}
+
+static guint8 *
+harness_gpa_to_hva(void *opaque, guint64 gpa, guint64 len)
+{
+    HwHarness *h = opaque;
+    if (gpa > h->ram_size || len > h->ram_size - gpa)
+        return NULL;
+    return h->ram + gpa;
+}
+
+static void
+harness_device_desc_free(gpointer p)
+{
+    VireoDeviceDesc *d = p;
+    g_free(d->id);
+    g_free(d->model);
+    if (d->chardev) {
+        g_free(d->chardev->path);
+        g_free(d->chardev->log_file);
+        g_free(d->chardev);
+    }
+    g_free(d);
+}
+
+static void
+harness_vcpu_free(gpointer p)
+{
+    VireoVcpuDesc *v = p;
+    if (v->cpuid)
+        g_array_unref(v->cpuid);
+    g_free(v);
+}
+
+HwHarness *
+hw_harness_new(void)
+{
+    HwHarness *h = g_new0(HwHarness, 1);
+    VireoPlatformDesc *p = &h->desc.platform;
+
+    g_mutex_init(&h->lock);
+    h->bus = vireo_bus_new();
+    h->ctx = g_main_context_new();
+    h->requests = g_array_new(FALSE, FALSE, sizeof(VireoVmRequest));
+    h->desc.name = g_strdup("harness");
+    h->desc.devices = g_ptr_array_new_with_free_func(harness_device_desc_free);
+    h->desc.cpu.vcpus = g_ptr_array_new_with_free_func(harness_vcpu_free);
+    h->desc.mem.ram_bytes = 128 << 20;
+    h->desc.mem.below_4g = 128 << 20;
+    h->desc.mem.acpi_base = 0x7ff0000;
+    h->desc.mem.acpi_size = 0x10000;
+    p->acpi = TRUE;
+    p->apic = TRUE;
+    p->ioapic_addr = 0xfec00000;
+    p->lapic_addr = 0xfee00000;
+    p->sci_irq = 9;
+    p->pm1a_evt_port = 0x600;
+    p->pm1a_cnt_port = 0x604;
+    p->pm_tmr_port = 0x608;
+    p->reset_port = 0xcf9;
+    p->reset_value = 0x06;
+    p->s5_slp_typ = 0;
+    h->desc.clock.offset = VIREO_CLOCK_OFFSET_UTC;
+
+    h->hw.bus = h->bus;
+    h->hw.desc = &h->desc;
+    h->hw.main_context = h->ctx;
+    h->hw.set_irq = harness_set_irq;
+    h->hw.request = harness_request;
+    h->hw.gpa_to_hva = harness_gpa_to_hva;
+    h->hw.opaque = h;
+    hw_harness_set_vcpus(h, 1, 1, (const guint32[]){ 0 });
+    return h;
+}
+
+void
+hw_harness_free(HwHarness *h)
+{
+    g_ptr_array_unref(h->desc.devices);
+    g_ptr_array_unref(h->desc.cpu.vcpus);
+    g_free(h->desc.name);
+    g_free(h->desc.clock.timezone);
+    g_array_unref(h->requests);
+    vireo_bus_free(h->bus);
+    g_main_context_unref(h->ctx);
+    g_free(h->ram);
+    g_mutex_clear(&h->lock);
+    g_free(h);
+}
+
+void
+hw_harness_set_vcpus(HwHarness *h, guint n, guint n_present,
+                     const guint32 *apic_ids)
+{
+    g_ptr_array_set_size(h->desc.cpu.vcpus, 0);
+    for (guint i = 0; i < n; i++) {
+        VireoVcpuDesc *v = g_new0(VireoVcpuDesc, 1);
+        v->index = i;
+        v->apic_id = apic_ids[i];
+        v->present = i < n_present;
+        g_ptr_array_add(h->desc.cpu.vcpus, v);
+    }
+    h->desc.cpu.max_vcpus = n;
+    h->desc.cpu.current_vcpus = n_present;
+}
+
+VireoDeviceDesc *
+hw_harness_add_desc(HwHarness *h, VireoDeviceKind kind, const char *id,
+                    guint16 io_base, guint16 io_len, int gsi)
+{
+    VireoDeviceDesc *d = g_new0(VireoDeviceDesc, 1);
+    d->kind = kind;
+    d->id = g_strdup(id);
+    d->io_base = io_base;
+    d->io_len = io_len;
+    d->gsi = gsi;
+    g_ptr_array_add(h->desc.devices, d);
+    return d;
+}
+
+VireoDevice *
+hw_harness_create(HwHarness *h, const VireoDeviceDesc *desc)
+{
+    g_autoptr(GError) err = NULL;
+    VireoDevice *dev = vireo_device_create(&h->hw, desc, &err);
+    g_assert_no_error(err);
+    g_assert_nonnull(dev);
+    return dev;
+}
+
+gboolean
+hw_irq(HwHarness *h, guint gsi)
+{
+    gboolean v;
+    g_mutex_lock(&h->lock);
+    v = h->irq[gsi];
+    g_mutex_unlock(&h->lock);
+    return v;
+}
+
+guint
+hw_raises(HwHarness *h, guint gsi)
+{
+    guint v;
+    g_mutex_lock(&h->lock);
+    v = h->raises[gsi];
+    g_mutex_unlock(&h->lock);
+    return v;
+}
+
+guint
+hw_request_count(HwHarness *h, VireoVmRequest req)
+{
+    guint n = 0;
+    g_mutex_lock(&h->lock);
+    for (guint i = 0; i < h->requests->len; i++)
+        n += g_array_index(h->requests, VireoVmRequest, i) == req;
+    g_mutex_unlock(&h->lock);
+    return n;
+}
+
+static guint32
+hw_in(HwHarness *h, guint16 port, guint size)
+{
+    guint8 b[4] = { 0 };
+    vireo_bus_pio(h->bus, port, b, size, FALSE);
+    return b[0] | b[1] << 8 | b[2] << 16 | (guint32)b[3] << 24;
+}
+
+static void
+hw_out(HwHarness *h, guint16 port, guint32 v, guint size)
+{
+    guint8 b[4] = { v, v >> 8, v >> 16, v >> 24 };
+    vireo_bus_pio(h->bus, port, b, size, TRUE);
+}
+
+void hw_outb(HwHarness *h, guint16 port, guint8 v) { hw_out(h, port, v, 1); }
+guint8 hw_inb(HwHarness *h, guint16 port) { return hw_in(h, port, 1); }
+void hw_outw(HwHarness *h, guint16 port, guint16 v) { hw_out(h, port, v, 2); }
+guint16 hw_inw(HwHarness *h, guint16 port) { return hw_in(h, port, 2); }
+void hw_outl(HwHarness *h, guint16 port, guint32 v) { hw_out(h, port, v, 4); }
+guint32 hw_inl(HwHarness *h, guint16 port) { return hw_in(h, port, 4); }
+
+gboolean
+hw_iterate_until(HwHarness *h, gboolean (*cond)(void *), void *data,
+                 guint timeout_ms)
+{
+    gint64 end = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
+    while (!cond(data)) {
+        if (g_get_monotonic_time() > end)
+            return FALSE;
+        /* Non-blocking so the deadline is honoured even with no sources. */
+        if (!g_main_context_iteration(h->ctx, FALSE))
+            g_usleep(1000);
+    }
+    return TRUE;
+}
