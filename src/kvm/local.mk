@@ -1,4 +1,5 @@
 # src/kvm: the KVM runtime (VM, vCPUs, CPUID, boot loaders, host probe)
 noinst_LIBRARIES += src/kvm/libvireo-kvm.a
 src_kvm_libvireo_kvm_a_SOURCES = \
-	src/kvm/kvm.h src/kvm/kvm-host.c
+	src/kvm/kvm.h src/kvm/kvm-priv.h src/kvm/kvm-host.c \
+	src/kvm/vm.c src/kvm/vcpu.c src/kvm/longmode.c

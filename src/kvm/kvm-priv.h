@@ -1,0 +1,60 @@
+/* Internal to src/kvm: the VM and vCPU structures shared by vm.c and
+ * vcpu.c. Nothing outside src/kvm includes this. */
+#pragma once
+#include <pthread.h>
+#include <linux/kvm.h>
+#include "kvm/kvm.h"
+
+typedef struct {
+    VireoKvmVm *vm;
+    guint index;                    /* position in vm->vcpus */
+    guint32 apic_id;                /* KVM vcpu id */
+    int fd;
+    struct kvm_run *run;
+    gsize run_size;
+    pthread_t thread;
+    gboolean thread_started;
+    int tid;
+    /* Parked because of an exit that must not be re-entered (triple fault,
+     * internal error) until the machine is reset. Under vm->lock. */
+    gboolean stopped_on_event;
+    gboolean parked;                /* under vm->lock */
+    struct kvm_lapic_state initial_lapic;
+    GArray *cpuid;                  /* VireoCpuidEntry, borrowed from the desc */
+} VireoKvmVcpu;
+
+struct _VireoKvmVm {
+    int kvm_fd;
+    int vm_fd;
+    guint8 *ram;
+    gsize ram_size;
+    gsize ram_map_size;
+    GArray *regions;                /* VireoRamRegion (copy) */
+    const VireoMemoryDesc *mem;
+    /* Power-on state of the in-kernel irqchip and PIT, restored on reset. */
+    struct kvm_irqchip initial_chip[3];
+    struct kvm_pit_state2 initial_pit;
+    gboolean has_pit_state;
+
+    VireoKvmExitOps ops;
+    GPtrArray *vcpus;               /* VireoKvmVcpu* */
+
+    /* vCPU threads park on cond while pause_requested or quit. */
+    GMutex lock;
+    GCond cond;                     /* vCPUs wait here */
+    GCond parked_cond;              /* pause() waits here */
+    gboolean pause_requested;
+    gboolean quit;
+};
+
+/* vcpu.c */
+gboolean vireo_kvm_vcpu_setup_regs(VireoKvmVcpu *vcpu,
+                                   const VireoKvmEntry *entry,
+                                   GError **error);
+void vireo_kvm_vcpu_free(VireoKvmVcpu *vcpu);
+/* The signal used to kick vCPU threads out of KVM_RUN. */
+#define VIREO_KVM_KICK_SIGNAL SIGUSR1
+
+/* longmode.c: sregs for the 64-bit entry (flat CS/DS from the boot GDT,
+ * paging on through the identity tables, EFER.LME|LMA). */
+void vireo_longmode_sregs(struct kvm_sregs *sregs);

@@ -1,0 +1,277 @@
+/* The VM: /dev/kvm's VM fd, guest RAM, in-kernel irqchip and PIT. */
+#include <config.h>
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include "kvm/kvm-priv.h"
+#include "util/vireo-error.h"
+#include "util/vireo-i18n.h"
+
+/* Intel VMX needs a 3-page TSS and a 1-page identity-map table for real
+ * mode; KVM wants them in guest-physical space below 4 GiB, clear of RAM and
+ * MMIO. vireo puts them where QEMU does: below the 0xfffc0000 BIOS window,
+ * above the LAPIC page, outside the PCI hole that ends at the IOAPIC. */
+#define VIREO_KVM_IDENTITY_MAP_ADDR 0xfeffc000ULL
+#define VIREO_KVM_TSS_ADDR          0xfeffd000ULL
+
+static gboolean
+vm_ioctl_ok(int ret, const char *what, GError **error)
+{
+    if (ret >= 0)
+        return TRUE;
+    vireo_error_set_errno(error, VIREO_ERR_SYSTEM_ERROR, errno,
+                          _("%s failed"), what);
+    return FALSE;
+}
+
+static gboolean
+vm_set_special_pages(VireoKvmVm *vm, GError **error)
+{
+    if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_SET_TSS_ADDR) > 0 &&
+        !vm_ioctl_ok(ioctl(vm->vm_fd, KVM_SET_TSS_ADDR,
+                           (unsigned long) VIREO_KVM_TSS_ADDR),
+                     "KVM_SET_TSS_ADDR", error))
+        return FALSE;
+    if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION,
+              KVM_CAP_SET_IDENTITY_MAP_ADDR) > 0) {
+        guint64 addr = VIREO_KVM_IDENTITY_MAP_ADDR;
+        if (!vm_ioctl_ok(ioctl(vm->vm_fd, KVM_SET_IDENTITY_MAP_ADDR, &addr),
+                         "KVM_SET_IDENTITY_MAP_ADDR", error))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+/* Saves the power-on state so reset can restore it. */
+static void
+vm_save_initial_chips(VireoKvmVm *vm)
+{
+    for (guint i = 0; i < G_N_ELEMENTS(vm->initial_chip); i++) {
+        vm->initial_chip[i].chip_id = i;  /* PIC master, PIC slave, IOAPIC */
+        ioctl(vm->vm_fd, KVM_GET_IRQCHIP, &vm->initial_chip[i]);
+    }
+    vm->has_pit_state = ioctl(vm->vm_fd, KVM_GET_PIT2, &vm->initial_pit) == 0;
+}
+
+static gboolean
+vm_create_irqchip(VireoKvmVm *vm, GError **error)
+{
+    if (!vm_ioctl_ok(ioctl(vm->vm_fd, KVM_CREATE_IRQCHIP, 0),
+                     "KVM_CREATE_IRQCHIP", error))
+        return FALSE;
+    /* The speaker port 0x61 is handled in the kernel as a dummy. */
+    struct kvm_pit_config pit = { .flags = KVM_PIT_SPEAKER_DUMMY };
+    if (!vm_ioctl_ok(ioctl(vm->vm_fd, KVM_CREATE_PIT2, &pit),
+                     "KVM_CREATE_PIT2", error))
+        return FALSE;
+    vm_save_initial_chips(vm);
+    return TRUE;
+}
+
+static gsize
+ram_mapping_size(const VireoMemoryDesc *mem)
+{
+    gsize size = 0;
+    for (guint i = 0; i < mem->regions->len; i++) {
+        const VireoRamRegion *r = &g_array_index(mem->regions, VireoRamRegion, i);
+        size = MAX(size, r->offset + r->size);
+    }
+    return size;
+}
+
+static gboolean
+vm_map_ram(VireoKvmVm *vm, const VireoMemoryDesc *mem, GError **error)
+{
+    int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
+    vm->ram_size = ram_mapping_size(mem);
+    vm->ram_map_size = vm->ram_size;
+    if (vm->ram_size == 0) {
+        vireo_error_set(error, VIREO_ERR_CONFIG_UNSUPPORTED, "%s",
+                        _("the machine description has no guest RAM"));
+        return FALSE;
+    }
+    if (mem->hugepage_size) {
+        flags |= MAP_HUGETLB;
+        if (mem->hugepage_size == (1ULL << 30))
+            flags |= 30 << MAP_HUGE_SHIFT;
+        else
+            flags |= 21 << MAP_HUGE_SHIFT;
+        vm->ram_map_size = (vm->ram_size + mem->hugepage_size - 1) &
+                           ~(mem->hugepage_size - 1);
+    }
+    void *ram = mmap(NULL, vm->ram_map_size, PROT_READ | PROT_WRITE, flags, -1, 0);
+    if (ram == MAP_FAILED) {
+        vireo_error_set_errno(error, VIREO_ERR_NO_MEMORY, errno,
+                              _("cannot map %" G_GUINT64_FORMAT " MiB of guest RAM%s"),
+                              (guint64) vm->ram_size >> 20,
+                              mem->hugepage_size ? _(" in huge pages") : "");
+        return FALSE;
+    }
+    vm->ram = ram;
+    if (mem->nosharepages)
+        madvise(ram, vm->ram_map_size, MADV_UNMERGEABLE);
+    return TRUE;
+}
+
+static gboolean
+vm_add_memory_slots(VireoKvmVm *vm, GError **error)
+{
+    for (guint i = 0; i < vm->regions->len; i++) {
+        const VireoRamRegion *r = &g_array_index(vm->regions, VireoRamRegion, i);
+        struct kvm_userspace_memory_region slot = {
+            .slot = i,
+            .guest_phys_addr = r->gpa,
+            .memory_size = r->size,
+            .userspace_addr = (guint64) (guintptr) (vm->ram + r->offset),
+        };
+        if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &slot) < 0) {
+            vireo_error_set_errno(error, VIREO_ERR_SYSTEM_ERROR, errno,
+                                  _("cannot add guest RAM 0x%" G_GINT64_MODIFIER "x+0x%"
+                                    G_GINT64_MODIFIER "x to the VM"),
+                                  r->gpa, r->size);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+VireoKvmVm *
+vireo_kvm_vm_new(const VireoMemoryDesc *mem, GError **error)
+{
+    g_autoptr(VireoKvmVm) vm = g_new0(VireoKvmVm, 1);
+    vm->kvm_fd = vm->vm_fd = -1;
+    g_mutex_init(&vm->lock);
+    g_cond_init(&vm->cond);
+    g_cond_init(&vm->parked_cond);
+    vm->vcpus = g_ptr_array_new_with_free_func((GDestroyNotify) vireo_kvm_vcpu_free);
+    vm->mem = mem;
+    vm->regions = g_array_copy(mem->regions);
+    vm->pause_requested = TRUE;      /* vCPUs start parked */
+
+    vm->kvm_fd = vireo_kvm_open_device(error);
+    if (vm->kvm_fd < 0)
+        return NULL;
+    /* Type 0: the default x86 VM. */
+    vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
+    if (!vm_ioctl_ok(vm->vm_fd, "KVM_CREATE_VM", error))
+        return NULL;
+    if (!vm_set_special_pages(vm, error) ||
+        !vm_create_irqchip(vm, error) ||
+        !vm_map_ram(vm, mem, error) ||
+        !vm_add_memory_slots(vm, error))
+        return NULL;
+    return g_steal_pointer(&vm);
+}
+
+static void
+vm_stop_threads(VireoKvmVm *vm)
+{
+    g_mutex_lock(&vm->lock);
+    vm->quit = TRUE;
+    g_cond_broadcast(&vm->cond);
+    g_mutex_unlock(&vm->lock);
+    for (guint i = 0; i < vm->vcpus->len; i++) {
+        VireoKvmVcpu *vcpu = g_ptr_array_index(vm->vcpus, i);
+        if (!vcpu->thread_started)
+            continue;
+        vcpu->run->immediate_exit = 1;
+        pthread_kill(vcpu->thread, VIREO_KVM_KICK_SIGNAL);
+        pthread_join(vcpu->thread, NULL);
+        vcpu->thread_started = FALSE;
+    }
+}
+
+void
+vireo_kvm_vm_free(VireoKvmVm *vm)
+{
+    if (!vm)
+        return;
+    vm_stop_threads(vm);
+    g_ptr_array_unref(vm->vcpus);
+    if (vm->vm_fd >= 0)
+        close(vm->vm_fd);
+    if (vm->kvm_fd >= 0)
+        close(vm->kvm_fd);
+    if (vm->ram)
+        munmap(vm->ram, vm->ram_map_size);
+    g_array_unref(vm->regions);
+    g_mutex_clear(&vm->lock);
+    g_cond_clear(&vm->cond);
+    g_cond_clear(&vm->parked_cond);
+    g_free(vm);
+}
+
+guint8 *
+vireo_kvm_vm_gpa_to_hva(VireoKvmVm *vm, guint64 gpa, guint64 len)
+{
+    for (guint i = 0; i < vm->regions->len; i++) {
+        const VireoRamRegion *r = &g_array_index(vm->regions, VireoRamRegion, i);
+        if (gpa >= r->gpa && len <= r->size && gpa - r->gpa <= r->size - len)
+            return vm->ram + r->offset + (gpa - r->gpa);
+    }
+    return NULL;
+}
+
+static guint8 *
+guest_memory_gpa_to_hva(void *opaque, guint64 gpa, guint64 len)
+{
+    return vireo_kvm_vm_gpa_to_hva(opaque, gpa, len);
+}
+
+void
+vireo_kvm_vm_guest_memory(VireoKvmVm *vm, VireoGuestMemory *gm)
+{
+    gm->gpa_to_hva = guest_memory_gpa_to_hva;
+    gm->opaque = vm;
+    gm->mem = vm->mem;
+}
+
+void
+vireo_kvm_vm_set_irq(VireoKvmVm *vm, guint gsi, gboolean level)
+{
+    struct kvm_irq_level irq = { .irq = gsi, .level = level ? 1 : 0 };
+    if (ioctl(vm->vm_fd, KVM_IRQ_LINE, &irq) < 0)
+        g_warning("KVM_IRQ_LINE gsi %u level %d: %s", gsi, irq.level,
+                  g_strerror(errno));
+}
+
+guint
+vireo_kvm_vm_n_vcpus(VireoKvmVm *vm)
+{
+    return vm->vcpus->len;
+}
+
+int
+vireo_kvm_vm_vcpu_tid(VireoKvmVm *vm, guint i)
+{
+    if (i >= vm->vcpus->len)
+        return 0;
+    VireoKvmVcpu *vcpu = g_ptr_array_index(vm->vcpus, i);
+    return g_atomic_int_get(&vcpu->tid);
+}
+
+static void
+vm_restore_initial_chips(VireoKvmVm *vm)
+{
+    for (guint i = 0; i < G_N_ELEMENTS(vm->initial_chip); i++)
+        ioctl(vm->vm_fd, KVM_SET_IRQCHIP, &vm->initial_chip[i]);
+    if (vm->has_pit_state)
+        ioctl(vm->vm_fd, KVM_SET_PIT2, &vm->initial_pit);
+}
+
+gboolean
+vireo_kvm_vm_reset(VireoKvmVm *vm, const VireoKvmEntry *entry, GError **error)
+{
+    vm_restore_initial_chips(vm);
+    for (guint i = 0; i < vm->vcpus->len; i++) {
+        VireoKvmVcpu *vcpu = g_ptr_array_index(vm->vcpus, i);
+        if (!vireo_kvm_vcpu_setup_regs(vcpu, entry, error))
+            return FALSE;
+        g_mutex_lock(&vm->lock);
+        vcpu->stopped_on_event = FALSE;
+        g_mutex_unlock(&vm->lock);
+    }
+    return TRUE;
+}

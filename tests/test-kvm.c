@@ -1,0 +1,336 @@
+/* src/kvm against the real /dev/kvm: host probe, tiny 64-bit guests for
+ * port I/O, RSI = zero page, CPUID from our table, pause/resume, triple
+ * fault and a failing exit. Skips (with the reason) when /dev/kvm cannot be
+ * opened. */
+#include <config.h>
+#include <string.h>
+#include <unistd.h>
+#include "kvm/kvm.h"
+#include "util/vireo-error.h"
+
+#define GUEST_RAM (64ULL << 20)
+#define CODE_ADDR 0x100000
+#define PORT_CHAR 0x3f8
+#define PORT_VALUE 0x504
+#define PORT_COUNTER 0x510
+
+typedef struct {
+    GMutex lock;
+    GCond cond;
+    GString *chars;
+    guint32 value;
+    gboolean have_value;
+    guint32 counter;
+    int event;                  /* -1: none */
+    char *detail;
+} GuestLog;
+
+static gboolean
+log_pio(void *opaque, guint16 port, guint8 *data, guint size, gboolean is_write)
+{
+    GuestLog *log = opaque;
+    if (!is_write)
+        return FALSE;
+    g_mutex_lock(&log->lock);
+    guint32 v = 0;
+    memcpy(&v, data, MIN(size, sizeof(v)));
+    if (port == PORT_CHAR)
+        g_string_append_c(log->chars, (char) data[0]);
+    else if (port == PORT_VALUE) {
+        log->value = v;
+        log->have_value = TRUE;
+    } else if (port == PORT_COUNTER)
+        log->counter = v;
+    g_cond_broadcast(&log->cond);
+    g_mutex_unlock(&log->lock);
+    return TRUE;
+}
+
+static void
+log_event(void *opaque, guint vcpu, VireoKvmEvent ev, const char *detail)
+{
+    GuestLog *log = opaque;
+    g_mutex_lock(&log->lock);
+    log->event = ev;
+    log->detail = g_strdup(detail);
+    g_cond_broadcast(&log->cond);
+    g_mutex_unlock(&log->lock);
+}
+
+/* Waits up to 10 s for pred; tests must never hang. */
+static gboolean
+log_wait(GuestLog *log, gboolean (*pred)(GuestLog *))
+{
+    gint64 end = g_get_monotonic_time() + 10 * G_TIME_SPAN_SECOND;
+    g_mutex_lock(&log->lock);
+    gboolean ok;
+    while (!(ok = pred(log)) && g_cond_wait_until(&log->cond, &log->lock, end))
+        ;
+    ok = pred(log);
+    g_mutex_unlock(&log->lock);
+    return ok;
+}
+
+static gboolean has_value(GuestLog *log) { return log->have_value; }
+static gboolean has_event(GuestLog *log) { return log->event >= 0; }
+static gboolean counter_started(GuestLog *log) { return log->counter > 1000; }
+
+typedef struct {
+    VireoMemoryDesc mem;
+    VireoCpuDesc cpu;
+    VireoKvmVm *vm;
+    GuestLog log;
+} Fixture;
+
+static gboolean
+have_kvm(void)
+{
+    if (access(vireo_kvm_device_path(), R_OK | W_OK) == 0)
+        return TRUE;
+    g_test_skip("cannot open /dev/kvm read-write on this host");
+    return FALSE;
+}
+
+static void
+fixture_init(Fixture *f, GArray *cpuid)
+{
+    memset(f, 0, sizeof(*f));
+    VireoRamRegion r = { .gpa = 0, .size = GUEST_RAM, .offset = 0 };
+    VireoE820Entry e = { .addr = 0, .size = GUEST_RAM, .type = VIREO_E820_RAM };
+    f->mem.ram_bytes = f->mem.below_4g = GUEST_RAM;
+    f->mem.regions = g_array_new(FALSE, TRUE, sizeof(VireoRamRegion));
+    g_array_append_val(f->mem.regions, r);
+    f->mem.e820 = g_array_new(FALSE, TRUE, sizeof(VireoE820Entry));
+    g_array_append_val(f->mem.e820, e);
+    f->cpu.vcpus = g_ptr_array_new_with_free_func(g_free);
+    VireoVcpuDesc *v = g_new0(VireoVcpuDesc, 1);
+    v->present = TRUE;
+    v->cpuid = cpuid;
+    g_ptr_array_add(f->cpu.vcpus, v);
+    g_mutex_init(&f->log.lock);
+    g_cond_init(&f->log.cond);
+    f->log.chars = g_string_new(NULL);
+    f->log.event = -1;
+}
+
+static void
+fixture_clear(Fixture *f)
+{
+    vireo_kvm_vm_free(f->vm);
+    g_array_unref(f->mem.regions);
+    g_array_unref(f->mem.e820);
+    g_ptr_array_unref(f->cpu.vcpus);
+    g_string_free(f->log.chars, TRUE);
+    g_free(f->log.detail);
+    g_mutex_clear(&f->log.lock);
+    g_cond_clear(&f->log.cond);
+}
+
+/* Builds the VM, writes code at CODE_ADDR and runs vCPU 0 from there. */
+static void
+fixture_run(Fixture *f, const guint8 *code, gsize len)
+{
+    g_autoptr(GError) err = NULL;
+    f->vm = vireo_kvm_vm_new(&f->mem, &err);
+    g_assert_no_error(err);
+    VireoGuestMemory gm;
+    vireo_kvm_vm_guest_memory(f->vm, &gm);
+    g_assert_true(vireo_longmode_write_tables(&gm, &err));
+    guint8 *hva = vireo_kvm_vm_gpa_to_hva(f->vm, CODE_ADDR, len);
+    g_assert_nonnull(hva);
+    memcpy(hva, code, len);
+    VireoKvmEntry entry = { .rip = CODE_ADDR, .rsi = VIREO_BOOT_ZERO_PAGE_ADDR };
+    VireoKvmExitOps ops = { .pio = log_pio, .event = log_event, .opaque = &f->log };
+    g_assert_true(vireo_kvm_vm_create_vcpus(f->vm, &f->cpu, &entry, &ops, &err));
+    g_assert_no_error(err);
+    g_assert_cmpuint(vireo_kvm_vm_n_vcpus(f->vm), ==, 1);
+    vireo_kvm_vm_resume(f->vm);
+}
+
+static void
+test_probe(void)
+{
+    if (!have_kvm())
+        return;
+    VireoHostCaps caps = { 0 };
+    g_autoptr(GError) err = NULL;
+    g_assert_true(vireo_kvm_host_caps_probe(&caps, &err));
+    g_assert_no_error(err);
+    g_assert_nonnull(caps.supported_cpuid);
+    g_assert_cmpuint(caps.supported_cpuid->len, >, 0);
+    g_assert_true(g_str_equal(caps.host_vendor, "GenuineIntel") ||
+                  g_str_equal(caps.host_vendor, "AuthenticAMD") ||
+                  g_str_equal(caps.host_vendor, "HygonGenuine"));
+    g_assert_cmpuint(caps.max_vcpus, >=, 1);
+    g_array_unref(caps.supported_cpuid);
+}
+
+static void
+test_missing_device(void)
+{
+    g_autoptr(GError) err = NULL;
+    g_setenv("VIREO_KVM_DEVICE", "/nonexistent/kvm", TRUE);
+    int fd = vireo_kvm_open_device(&err);
+    g_unsetenv("VIREO_KVM_DEVICE");
+    g_assert_cmpint(fd, ==, -1);
+    g_assert_error(err, VIREO_ERROR, VIREO_ERR_OPERATION_FAILED);
+    g_assert_nonnull(strstr(err->message, "/nonexistent/kvm"));
+}
+
+/* out 'O','K' to 0x3f8, then the low 32 bits of RSI to PORT_VALUE. */
+static const guint8 code_hello[] = {
+    0x66, 0xba, 0xf8, 0x03,             /* mov dx, 0x3f8 */
+    0xb0, 'O', 0xee,                    /* mov al, 'O'; out dx, al */
+    0xb0, 'K', 0xee,                    /* mov al, 'K'; out dx, al */
+    0x89, 0xf0,                         /* mov eax, esi */
+    0x66, 0xba, 0x04, 0x05,             /* mov dx, 0x504 */
+    0xef,                               /* out dx, eax */
+    0xf4, 0xeb, 0xfd,                   /* hlt; jmp hlt */
+};
+
+static void
+test_hello(void)
+{
+    if (!have_kvm())
+        return;
+    Fixture f;
+    fixture_init(&f, NULL);
+    fixture_run(&f, code_hello, sizeof(code_hello));
+    g_assert_true(log_wait(&f.log, has_value));
+    g_assert_cmpstr(f.log.chars->str, ==, "OK");
+    g_assert_cmphex(f.log.value, ==, VIREO_BOOT_ZERO_PAGE_ADDR);
+    g_assert_cmpint(f.log.event, ==, -1);
+    /* HLT with interrupts off blocks in the kernel: pause must still kick. */
+    vireo_kvm_vm_pause(f.vm);
+    g_assert_cmpint(vireo_kvm_vm_vcpu_tid(f.vm, 0), >, 0);
+    fixture_clear(&f);
+}
+
+/* CPUID leaf 0, EBX (first 4 vendor characters) to PORT_VALUE. */
+static const guint8 code_cpuid[] = {
+    0x31, 0xc0,                         /* xor eax, eax */
+    0x0f, 0xa2,                         /* cpuid */
+    0x89, 0xd8,                         /* mov eax, ebx */
+    0x66, 0xba, 0x04, 0x05,             /* mov dx, 0x504 */
+    0xef, 0xf4, 0xeb, 0xfd,             /* out dx, eax; hlt; jmp hlt */
+};
+
+static void
+test_cpuid(void)
+{
+    if (!have_kvm())
+        return;
+    VireoHostCaps caps = { 0 };
+    g_autoptr(GError) err = NULL;
+    g_assert_true(vireo_kvm_host_caps_probe(&caps, &err));
+    for (guint i = 0; i < caps.supported_cpuid->len; i++) {
+        VireoCpuidEntry *e = &g_array_index(caps.supported_cpuid, VireoCpuidEntry, i);
+        if (e->function == 0)
+            memcpy(&e->ebx, "Vire", 4);
+    }
+    Fixture f;
+    fixture_init(&f, caps.supported_cpuid);
+    fixture_run(&f, code_cpuid, sizeof(code_cpuid));
+    g_assert_true(log_wait(&f.log, has_value));
+    g_assert_cmpmem(&f.log.value, 4, "Vire", 4);
+    fixture_clear(&f);
+    g_array_unref(caps.supported_cpuid);
+}
+
+/* Counts in ECX forever, writing each value to PORT_COUNTER. */
+static const guint8 code_counter[] = {
+    0xff, 0xc1,                         /* inc ecx */
+    0x89, 0xc8,                         /* mov eax, ecx */
+    0x66, 0xba, 0x10, 0x05,             /* mov dx, 0x510 */
+    0xef,                               /* out dx, eax */
+    0xeb, 0xf5,                         /* jmp inc */
+};
+
+static void
+test_pause_resume(void)
+{
+    if (!have_kvm())
+        return;
+    Fixture f;
+    fixture_init(&f, NULL);
+    fixture_run(&f, code_counter, sizeof(code_counter));
+    g_assert_true(log_wait(&f.log, counter_started));
+    vireo_kvm_vm_pause(f.vm);
+    g_mutex_lock(&f.log.lock);
+    guint32 at_pause = f.log.counter;
+    g_mutex_unlock(&f.log.lock);
+    g_usleep(50 * 1000);
+    g_mutex_lock(&f.log.lock);
+    g_assert_cmpuint(f.log.counter, ==, at_pause);   /* really stopped */
+    g_mutex_unlock(&f.log.lock);
+    vireo_kvm_vm_resume(f.vm);
+    gint64 end = g_get_monotonic_time() + 10 * G_TIME_SPAN_SECOND;
+    guint32 now;
+    do {
+        g_usleep(1000);
+        g_mutex_lock(&f.log.lock);
+        now = f.log.counter;
+        g_mutex_unlock(&f.log.lock);
+    } while (now == at_pause && g_get_monotonic_time() < end);
+    g_assert_cmpuint(now, >, at_pause);
+    fixture_clear(&f);
+}
+
+/* ud2 with an IDT that has no valid gate: #UD -> #GP -> #DF -> shutdown. */
+static const guint8 code_triple_fault[] = { 0x0f, 0x0b };
+
+static void
+test_triple_fault(void)
+{
+    if (!have_kvm())
+        return;
+    Fixture f;
+    fixture_init(&f, NULL);
+    fixture_run(&f, code_triple_fault, sizeof(code_triple_fault));
+    g_assert_true(log_wait(&f.log, has_event));
+    g_assert_cmpint(f.log.event, ==, VIREO_KVM_EVENT_TRIPLE_FAULT);
+    /* The vCPU parked itself: pausing must not wait for it. */
+    vireo_kvm_vm_pause(f.vm);
+    fixture_clear(&f);
+}
+
+/* Jumps to guest-physical 0xd0000000, where there is no RAM: KVM cannot
+ * fetch the instruction to emulate it (emulation failure, suberror 1). It
+ * must come back as a reported internal error, never a hang. */
+static const guint8 code_jump_nowhere[] = {
+    0x48, 0xb8, 0x00, 0x00, 0x00, 0xd0, 0, 0, 0, 0,   /* mov rax, 0xd0000000 */
+    0xff, 0xe0,                                       /* jmp rax */
+};
+
+static void
+test_jump_outside_ram(void)
+{
+    if (!have_kvm())
+        return;
+    Fixture f;
+    fixture_init(&f, NULL);
+    fixture_run(&f, code_jump_nowhere, sizeof(code_jump_nowhere));
+    g_assert_true(log_wait(&f.log, has_event));
+    g_test_message("event %d: %s", f.log.event, f.log.detail ? f.log.detail : "");
+    g_assert_cmpint(f.log.event, ==, VIREO_KVM_EVENT_INTERNAL_ERROR);
+    g_assert_nonnull(f.log.detail);
+    g_assert_nonnull(strstr(f.log.detail, "Suberror: 1"));
+    g_assert_nonnull(strstr(f.log.detail, "RIP=00000000d0000000"));
+    g_assert_nonnull(strstr(f.log.detail, "EFER="));
+    vireo_kvm_vm_pause(f.vm);
+    fixture_clear(&f);
+}
+
+int
+main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/kvm/probe", test_probe);
+    g_test_add_func("/kvm/missing-device", test_missing_device);
+    g_test_add_func("/kvm/hello", test_hello);
+    g_test_add_func("/kvm/cpuid", test_cpuid);
+    g_test_add_func("/kvm/pause-resume", test_pause_resume);
+    g_test_add_func("/kvm/triple-fault", test_triple_fault);
+    g_test_add_func("/kvm/jump-outside-ram", test_jump_outside_ram);
+    return g_test_run();
+}
