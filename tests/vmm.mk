@@ -3,3 +3,7 @@ check_PROGRAMS += tests/test-kvm
 TESTS += tests/test-kvm
 tests_test_kvm_SOURCES = tests/test-kvm.c
 tests_test_kvm_LDADD = $(KVM_LIBS)
+check_PROGRAMS += tests/test-kvm-boot
+TESTS += tests/test-kvm-boot
+tests_test_kvm_boot_SOURCES = tests/test-kvm-boot.c
+tests_test_kvm_boot_LDADD = $(KVM_LIBS)
