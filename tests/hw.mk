@@ -8,3 +8,9 @@ TESTS += tests/test-hw-bus
 tests_test_hw_bus_SOURCES = tests/test-hw-bus.c $(HW_HARNESS)
 tests_test_hw_bus_CPPFLAGS = $(HW_TEST_CPPFLAGS)
 tests_test_hw_bus_LDADD = $(HW_LIBS)
+
+check_PROGRAMS += tests/test-hw-serial
+TESTS += tests/test-hw-serial
+tests_test_hw_serial_SOURCES = tests/test-hw-serial.c $(HW_HARNESS)
+tests_test_hw_serial_CPPFLAGS = $(HW_TEST_CPPFLAGS)
+tests_test_hw_serial_LDADD = $(HW_LIBS)

@@ -3,5 +3,8 @@
 #pragma once
 #include <glib-object.h>
 
+GType vireo_serial_get_type(void);
+
 #define VIREO_HW_DEVICE_TYPES \
-    vireo_device_get_type,
+    vireo_device_get_type, \
+    vireo_serial_get_type,

@@ -3,4 +3,6 @@ noinst_LIBRARIES += src/hw/libvireo-hw.a
 src_hw_libvireo_hw_a_SOURCES = \
 	src/hw/hw.h src/hw/devices.h \
 	src/hw/bus.c \
-	src/hw/device.c
+	src/hw/device.c \
+	src/hw/chardev.c src/hw/chardev.h \
+	src/hw/serial.c src/hw/serial.h
