@@ -1,0 +1,30 @@
+/* vireo: schemas/qmp.json at run time: argument checking for the dispatcher
+ * and the data of query-commands / query-qmp-schema. */
+#pragma once
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+typedef struct _VireoQmpSchema VireoQmpSchema;
+
+/* The schema compiled into the binary; loaded once, never freed. */
+const VireoQmpSchema *vireo_qmp_schema_get(void);
+/* Parses a schema document (tests feed their own). */
+VireoQmpSchema *vireo_qmp_schema_new_from_data(const char *data, gsize len,
+                                               GError **error);
+void vireo_qmp_schema_free(VireoQmpSchema *schema);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VireoQmpSchema, vireo_qmp_schema_free)
+
+gboolean vireo_qmp_schema_has_command(const VireoQmpSchema *schema,
+                                      const char *name);
+gboolean vireo_qmp_schema_has_event(const VireoQmpSchema *schema,
+                                    const char *name);
+/* NULL when args fit the command's "data"; otherwise QEMU's GenericError
+ * text ("Parameter 'x' is unexpected", ...). */
+char *vireo_qmp_schema_check_args(const VireoQmpSchema *schema,
+                                  const char *command, JsonObject *args);
+/* [{"name": ...}] for query-commands. */
+JsonNode *vireo_qmp_schema_command_list(const VireoQmpSchema *schema);
+/* QEMU's SchemaInfo list for query-qmp-schema. */
+JsonNode *vireo_qmp_schema_introspect(const VireoQmpSchema *schema);
+/* The parsed document ({"definitions": [...]}), for introspection. */
+JsonNode *vireo_qmp_schema_root(const VireoQmpSchema *schema);
