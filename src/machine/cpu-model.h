@@ -1,0 +1,22 @@
+/* vireo: CPU models as registered GObject types (QEMU's X86CPUClass idea).
+ * Each model in the tables becomes one subclass of VireoCpuModel whose
+ * class_init reads its facts and parses its feature list once. */
+#pragma once
+#include <glib-object.h>
+#include "machine/cpu-features.h"
+
+#define VIREO_TYPE_CPU_MODEL (vireo_cpu_model_get_type())
+G_DECLARE_DERIVABLE_TYPE(VireoCpuModel, vireo_cpu_model, VIREO, CPU_MODEL, GObject)
+
+struct _VireoCpuModelClass {
+    GObjectClass parent_class;
+    const VireoCpuModelInfo *info;  /* name, vendor, signature, level... */
+    VireoFeatureSet features;       /* the model's own features */
+};
+
+/* Registers one subclass per model (idempotent). */
+void vireo_cpu_models_register(void);
+/* NULL when no model has that name. */
+VireoCpuModelClass *vireo_cpu_model_class_find(const char *name);
+/* Every model class, in table order (caller frees the list, not the classes). */
+GPtrArray *vireo_cpu_model_class_list(void);

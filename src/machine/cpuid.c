@@ -1,0 +1,387 @@
+/* vireo: building the CPUID table of one vCPU from the resolved plan.
+ *
+ * Topology leaves follow the Intel SDM: leaf 1 EBX[23:16] and leaf 4
+ * EAX[31:26]/[25:14] count *addressable* IDs (the APIC ID field widths),
+ * leaves 0xB/0x1F give each level's shift and the x2APIC ID; AMD's
+ * 0x80000008 ECX and 0x8000001E say the same for AMD guests. */
+#include <config.h>
+#include <string.h>
+#include "machine/machine-priv.h"
+
+#define LEAF_KVM_SIGNATURE 0x40000000u
+#define LEAF_KVM_FEATURES 0x40000001u
+
+static VireoCpuidEntry *
+table_add(GArray *t, guint32 function, guint32 index, gboolean indexed)
+{
+    VireoCpuidEntry e = { .function = function, .index = index,
+                          .flags = indexed ? VIREO_CPUID_FLAG_SIGNIFICANT_INDEX : 0 };
+    g_array_append_val(t, e);
+    return &g_array_index(t, VireoCpuidEntry, t->len - 1);
+}
+
+const VireoCpuidEntry *
+vireo_cpuid_find(const GArray *table, guint32 function, guint32 index)
+{
+    for (guint i = 0; i < table->len; i++) {
+        const VireoCpuidEntry *e = &g_array_index(table, VireoCpuidEntry, i);
+        if (e->function == function &&
+            (!(e->flags & VIREO_CPUID_FLAG_SIGNIFICANT_INDEX) || e->index == index))
+            return e;
+    }
+    return NULL;
+}
+
+static guint32 *
+entry_reg(VireoCpuidEntry *e, VireoCpuidReg reg)
+{
+    switch (reg) {
+    case VIREO_CPUID_REG_EAX: return &e->eax;
+    case VIREO_CPUID_REG_EBX: return &e->ebx;
+    case VIREO_CPUID_REG_ECX: return &e->ecx;
+    case VIREO_CPUID_REG_EDX: return &e->edx;
+    }
+    g_assert_not_reached();
+}
+
+static gboolean
+is_amd(const VireoCpuPlan *plan)
+{
+    return g_str_equal(plan->vendor, "AuthenticAMD") || g_str_equal(plan->vendor, "HygonGenuine");
+}
+
+static gboolean
+has(const VireoCpuPlan *plan, const char *feature)
+{
+    return vireo_feature_set_has_name(&plan->features, feature);
+}
+
+/* Is (leaf, subleaf) one this table emits? Mirrors the builders below. */
+static gboolean
+leaf_emitted(const VireoCpuPlan *plan, guint32 leaf, guint32 sub)
+{
+    if (leaf == LEAF_KVM_FEATURES)
+        return plan->kvm_leaves;
+    if (leaf >= 0x80000000u)
+        return leaf <= plan->xlevel && (leaf == 0x80000001u || leaf == 0x80000007u ||
+                                        leaf == 0x80000008u || leaf == 0x8000000Au);
+    if (leaf > plan->level)
+        return FALSE;
+    switch (leaf) {
+    case 1: return TRUE;
+    case 6: return TRUE;
+    case 7: return sub <= 1;
+    case 0xD: return sub == 1;
+    default: return FALSE;
+    }
+}
+
+void
+vireo_cpuid_prune_features(VireoCpuPlan *plan)
+{
+    guint n = vireo_cpu_feature_count();
+    for (guint i = 0; i < n; i++) {
+        const VireoCpuFeatureInfo *f = vireo_cpu_feature_get(i);
+        if (vireo_feature_set_has(&plan->features, i) &&
+            !leaf_emitted(plan, f->leaf, f->subleaf))
+            vireo_feature_set_remove(&plan->features, i);
+    }
+    /* SVM's own leaf only makes sense with svm itself. */
+    if (!has(plan, "svm"))
+        for (guint i = 0; i < n; i++)
+            if (vireo_cpu_feature_get(i)->leaf == 0x8000000Au)
+                vireo_feature_set_remove(&plan->features, i);
+}
+
+static void
+put_string(guint32 *regs[], guint nregs, const char *s, gsize len)
+{
+    char buf[48] = { 0 };
+    memcpy(buf, s, MIN(strlen(s), len));
+    for (guint i = 0; i < nregs; i++)
+        memcpy(regs[i], buf + 4 * i, 4);
+}
+
+static guint32
+signature(const VireoCpuPlan *plan)
+{
+    guint32 fam = plan->family, mod = plan->model;
+    return (plan->stepping & 0xf) | ((mod & 0xf) << 4) | (MIN(fam, 0xfu) << 8) |
+           (((mod >> 4) & 0xf) << 16) | ((fam > 0xf ? fam - 0xf : 0) << 20);
+}
+
+static void
+leaf_0(const VireoCpuPlan *plan, GArray *t)
+{
+    VireoCpuidEntry *e = table_add(t, 0, 0, FALSE);
+    guint32 *regs[] = { &e->ebx, &e->edx, &e->ecx };
+    e->eax = plan->level;
+    put_string(regs, 3, plan->vendor, 12);
+}
+
+static void
+leaf_1(const VireoCpuPlan *plan, GArray *t, guint32 apic_id)
+{
+    VireoCpuidEntry *e = table_add(t, 1, 0, FALSE);
+    guint logical = 1u << plan->topo.pkg_offset;   /* addressable IDs per package */
+    e->eax = signature(plan);
+    e->ebx = (apic_id << 24) | (MIN(logical, 255u) << 16) | (8 << 8); /* CLFLUSH 64 bytes */
+    if (vireo_topology_cpus(&plan->topo) / plan->topo.sockets > 1)
+        e->edx |= 1u << 28;                        /* HTT: more than one logical CPU */
+}
+
+/* Leaf 2: 0xFF says "no descriptors here, read leaf 4". */
+static void
+leaf_2(GArray *t)
+{
+    VireoCpuidEntry *e = table_add(t, 2, 0, FALSE);
+    e->eax = 0x0000ff01;
+}
+
+typedef struct {
+    guint type;                     /* 1 data, 2 instruction, 3 unified */
+    guint level;
+    guint size_kib, ways, line;
+    gboolean per_core;              /* shared by a core's threads, else by a die */
+} VireoCacheInfo;
+
+static const VireoCacheInfo caches[] = {
+    { 1, 1, 32, 8, 64, TRUE },
+    { 2, 1, 32, 8, 64, TRUE },
+    { 3, 2, 4096, 16, 64, TRUE },
+    { 3, 3, 16384, 16, 64, FALSE },
+};
+
+static void
+cache_geometry(const VireoCacheInfo *c, guint32 *ebx, guint32 *ecx)
+{
+    guint sets = c->size_kib * 1024 / (c->ways * c->line);
+    *ebx = (c->line - 1) | (0u << 12) | ((c->ways - 1) << 22);
+    *ecx = sets - 1;
+}
+
+static void
+leaf_4(const VireoCpuPlan *plan, GArray *t)
+{
+    const VireoTopology *tp = &plan->topo;
+    guint cores_ids = 1u << (tp->pkg_offset - tp->core_offset);
+    for (guint i = 0; i <= G_N_ELEMENTS(caches); i++) {
+        VireoCpuidEntry *e = table_add(t, 4, i, TRUE);
+        const VireoCacheInfo *c = &caches[i];
+        guint sharing;
+        if (i == G_N_ELEMENTS(caches))
+            break;                                 /* type 0: no more caches */
+        sharing = 1u << (c->per_core ? tp->core_offset : tp->die_offset);
+        e->eax = c->type | (c->level << 5) | (1u << 8) |
+                 ((sharing - 1) << 14) | ((cores_ids - 1) << 26);
+        cache_geometry(c, &e->ebx, &e->ecx);
+        e->edx = c->level == 3 ? (1u << 1) : 0;    /* L3 inclusive */
+    }
+}
+
+static void
+leaf_6(const VireoCpuPlan *plan, GArray *t)
+{
+    table_add(t, 6, 0, FALSE);
+}
+
+static void
+leaf_7(const VireoCpuPlan *plan, GArray *t)
+{
+    /* EAX = highest subleaf: 1 when any 7.1 feature is on (set after fill). */
+    table_add(t, 7, 0, TRUE);
+    table_add(t, 7, 1, TRUE);
+}
+
+/* One level of leaf 0xB / 0x1F. */
+static void
+topo_level(GArray *t, guint32 leaf, guint sub, guint type, guint shift,
+           guint count, guint32 apic_id)
+{
+    VireoCpuidEntry *e = table_add(t, leaf, sub, TRUE);
+    e->eax = shift;
+    e->ebx = count & 0xffff;
+    e->ecx = sub | (type << 8);
+    e->edx = apic_id;
+}
+
+enum { TOPO_INVALID, TOPO_SMT, TOPO_CORE, TOPO_MODULE, TOPO_TILE, TOPO_DIE };
+
+static void
+leaf_b(const VireoCpuPlan *plan, GArray *t, guint32 apic_id)
+{
+    const VireoTopology *tp = &plan->topo;
+    guint per_pkg = vireo_topology_cpus(tp) / tp->sockets;
+    topo_level(t, 0xB, 0, TOPO_SMT, tp->core_offset, tp->threads, apic_id);
+    topo_level(t, 0xB, 1, TOPO_CORE, tp->pkg_offset, per_pkg, apic_id);
+    topo_level(t, 0xB, 2, TOPO_INVALID, 0, 0, apic_id);
+}
+
+static void
+leaf_1f(const VireoCpuPlan *plan, GArray *t, guint32 apic_id)
+{
+    const VireoTopology *tp = &plan->topo;
+    guint sub = 0;
+    guint count = tp->threads;
+    topo_level(t, 0x1F, sub++, TOPO_SMT, tp->core_offset, count, apic_id);
+    count *= tp->cores;
+    topo_level(t, 0x1F, sub++, TOPO_CORE, tp->cluster_offset, count, apic_id);
+    if (tp->clusters > 1) {
+        count *= tp->clusters;
+        topo_level(t, 0x1F, sub++, TOPO_MODULE, tp->die_offset, count, apic_id);
+    }
+    count *= tp->dies;
+    topo_level(t, 0x1F, sub++, TOPO_DIE, tp->pkg_offset, count, apic_id);
+    topo_level(t, 0x1F, sub, TOPO_INVALID, 0, 0, apic_id);
+}
+
+/* XSAVE state components: (bit, size, offset) in the standard format. */
+static const struct { guint bit; guint32 size, offset; const char *feature; } xsave_parts[] = {
+    { 2, 256, 576, "avx" },
+    { 3, 64, 960, "mpx" },
+    { 4, 64, 1024, "mpx" },
+    { 5, 64, 1088, "avx512f" },
+    { 6, 512, 1152, "avx512f" },
+    { 7, 1024, 1664, "avx512f" },
+    { 9, 8, 2688, "pku" },
+    { 17, 64, 2752, "amx-tile" },
+    { 18, 8192, 2816, "amx-tile" },
+};
+
+static void
+leaf_d(const VireoCpuPlan *plan, GArray *t)
+{
+    VireoCpuidEntry *e0;
+    guint64 xcr0 = 0x3;              /* x87 + SSE */
+    guint32 size = 576;              /* legacy area + XSAVE header */
+    if (!has(plan, "xsave"))
+        return;
+    table_add(t, 0xD, 0, TRUE);
+    table_add(t, 0xD, 1, TRUE);
+    for (gsize i = 0; i < G_N_ELEMENTS(xsave_parts); i++) {
+        VireoCpuidEntry *e;
+        if (!has(plan, xsave_parts[i].feature))
+            continue;
+        xcr0 |= 1ull << xsave_parts[i].bit;
+        size = MAX(size, xsave_parts[i].offset + xsave_parts[i].size);
+        e = table_add(t, 0xD, xsave_parts[i].bit, TRUE);
+        e->eax = xsave_parts[i].size;
+        e->ebx = xsave_parts[i].offset;
+    }
+    e0 = (VireoCpuidEntry *)vireo_cpuid_find(t, 0xD, 0);
+    e0->eax = (guint32)xcr0;
+    e0->edx = (guint32)(xcr0 >> 32);
+    e0->ebx = size;
+    e0->ecx = size;
+}
+
+static void
+leaves_kvm(const VireoCpuPlan *plan, GArray *t)
+{
+    VireoCpuidEntry *e = table_add(t, LEAF_KVM_SIGNATURE, 0, FALSE);
+    guint32 *regs[] = { &e->ebx, &e->ecx, &e->edx };
+    e->eax = LEAF_KVM_FEATURES;
+    put_string(regs, 3, "KVMKVMKVM\0\0\0", 12);
+    table_add(t, LEAF_KVM_FEATURES, 0, FALSE);
+}
+
+static void
+leaves_ext(const VireoCpuPlan *plan, GArray *t, guint32 apic_id)
+{
+    const VireoTopology *tp = &plan->topo;
+    VireoCpuidEntry *e = table_add(t, 0x80000000u, 0, FALSE);
+    guint32 *vregs[] = { &e->ebx, &e->edx, &e->ecx };
+    e->eax = plan->xlevel;
+    put_string(vregs, 3, plan->vendor, 12);
+    if (plan->xlevel >= 0x80000001u)
+        table_add(t, 0x80000001u, 0, FALSE)->eax = signature(plan);
+    if (plan->xlevel >= 0x80000004u) {
+        char brand[48] = { 0 };
+        g_strlcpy(brand, plan->model_id, sizeof(brand));
+        for (guint l = 0; l < 3; l++) {
+            VireoCpuidEntry *b = table_add(t, 0x80000002u + l, 0, FALSE);
+            memcpy(&b->eax, brand + 16 * l, 4);
+            memcpy(&b->ebx, brand + 16 * l + 4, 4);
+            memcpy(&b->ecx, brand + 16 * l + 8, 4);
+            memcpy(&b->edx, brand + 16 * l + 12, 4);
+        }
+    }
+    if (plan->xlevel >= 0x80000006u) {
+        VireoCpuidEntry *l1 = table_add(t, 0x80000005u, 0, FALSE);
+        VireoCpuidEntry *l2;
+        if (is_amd(plan)) {
+            l1->eax = 0x01ff01ff; l1->ebx = 0x01ff01ff;
+            l1->ecx = 0x40020140; l1->edx = 0x40020140;  /* 64 KiB 2-way, 64 B lines */
+        }
+        l2 = table_add(t, 0x80000006u, 0, FALSE);
+        l2->ecx = (4096u << 16) | (0x8 << 12) | 64;      /* L2 4 MiB 16-way */
+    }
+    if (plan->xlevel >= 0x80000007u)
+        table_add(t, 0x80000007u, 0, FALSE);
+    if (plan->xlevel >= 0x80000008u) {
+        VireoCpuidEntry *a = table_add(t, 0x80000008u, 0, FALSE);
+        a->eax = 40 | (48 << 8);                          /* phys / virt address bits */
+        if (is_amd(plan))
+            a->ecx = (tp->pkg_offset << 12) |
+                     ((vireo_topology_cpus(tp) / tp->sockets) - 1);
+    }
+    if (plan->xlevel >= 0x8000000Au && has(plan, "svm")) {
+        VireoCpuidEntry *s = table_add(t, 0x8000000Au, 0, FALSE);
+        s->eax = 1;
+        s->ebx = 0x10;                                    /* ASIDs */
+    }
+    if (is_amd(plan) && plan->xlevel >= 0x8000001Eu) {
+        VireoCpuidEntry *x = table_add(t, 0x8000001Eu, 0, FALSE);
+        x->eax = apic_id;
+        x->ebx = ((tp->threads - 1) << 8) | ((apic_id >> tp->core_offset) & 0xff);
+        x->ecx = ((tp->dies - 1) << 8) | ((apic_id >> tp->die_offset) & 0xff);
+    }
+}
+
+/* ORs every feature of the plan into the entry that carries it. */
+static void
+fill_features(const VireoCpuPlan *plan, GArray *t)
+{
+    guint n = vireo_cpu_feature_count();
+    for (guint i = 0; i < n; i++) {
+        const VireoCpuFeatureInfo *f = vireo_cpu_feature_get(i);
+        VireoCpuidEntry *e;
+        if (!vireo_feature_set_has(&plan->features, i))
+            continue;
+        e = (VireoCpuidEntry *)vireo_cpuid_find(t, f->leaf, f->subleaf);
+        if (e)
+            *entry_reg(e, f->reg) |= 1u << f->bit;
+    }
+}
+
+GArray *
+vireo_cpuid_build(const VireoCpuPlan *plan, guint index)
+{
+    GArray *t = g_array_new(FALSE, TRUE, sizeof(VireoCpuidEntry));
+    guint32 apic_id = vireo_topology_apic_id(&plan->topo, index);
+    VireoCpuidEntry *e7;
+    leaf_0(plan, t);
+    leaf_1(plan, t, apic_id);
+    if (plan->level >= 2)
+        leaf_2(t);
+    if (plan->level >= 4 && !is_amd(plan))
+        leaf_4(plan, t);
+    if (plan->level >= 6)
+        leaf_6(plan, t);
+    if (plan->level >= 7)
+        leaf_7(plan, t);
+    if (plan->level >= 0xB)
+        leaf_b(plan, t, apic_id);
+    if (plan->level >= 0xD)
+        leaf_d(plan, t);
+    if (plan->level >= 0x1F || plan->topo.dies > 1 || plan->topo.clusters > 1)
+        leaf_1f(plan, t, apic_id);
+    if (plan->kvm_leaves)
+        leaves_kvm(plan, t);
+    leaves_ext(plan, t, apic_id);
+    fill_features(plan, t);
+    e7 = (VireoCpuidEntry *)vireo_cpuid_find(t, 7, 1);
+    if (e7 && e7->eax)
+        ((VireoCpuidEntry *)vireo_cpuid_find(t, 7, 0))->eax = 1;
+    return t;
+}
