@@ -44,8 +44,10 @@ typedef struct {
     GString *lines;
     GHashTable *seen;     /* identical lines reported once */
     guint count;
+    char *pending;        /* a message libxml2 gave without a node */
 } SchemaProblems;
 
+/* 0 when libxml2 did not say where. */
 static long
 problem_line(const xmlError *err)
 {
@@ -57,28 +59,50 @@ problem_line(const xmlError *err)
         if (line > 0)
             return line;
     }
-    return err->line > 0 ? err->line : 1;
+    return err->line > 0 ? err->line : 0;
 }
 
 static void
-schema_problem(void *opaque, xmlErrorPtr err)
+schema_add_line(SchemaProblems *p, long line, const char *msg)
 {
-    SchemaProblems *p = opaque;
-    g_autofree char *msg = NULL;
-    char *line;
+    char *text = g_strdup_printf("%s:%ld: %s: %s", p->url, line,
+                                 vireo_error_prefix(VIREO_ERR_XML_INVALID_SCHEMA), msg);
 
-    if (!err || err->level < XML_ERR_ERROR)
-        return;
-    msg = g_strstrip(g_strdup(err->message ? err->message : "?"));
-    line = g_strdup_printf("%s:%ld: %s: %s", p->url, problem_line(err),
-                           vireo_error_prefix(VIREO_ERR_XML_INVALID_SCHEMA), msg);
-    if (!g_hash_table_add(p->seen, line))
+    if (!g_hash_table_add(p->seen, text))
         return;
     if (++p->count > VIREO_SCHEMA_MAX_PROBLEMS)
         return;
     if (p->lines->len)
         g_string_append_c(p->lines, '\n');
-    g_string_append(p->lines, line);
+    g_string_append(p->lines, text);
+}
+
+/* libxml2's interleave code says what was wrong ("Extra element cpu in
+ * interleave") without a node, then where ("Element domain failed to
+ * validate content") with one: the first gets the second's line. */
+static void
+schema_problem(void *opaque, xmlErrorPtr err)
+{
+    SchemaProblems *p = opaque;
+    g_autofree char *msg = NULL;
+    long line;
+
+    if (!err || err->level < XML_ERR_ERROR)
+        return;
+    msg = g_strstrip(g_strdup(err->message ? err->message : "?"));
+    line = problem_line(err);
+    if (!line) {
+        if (p->pending)
+            schema_add_line(p, 1, p->pending);
+        g_free(p->pending);
+        p->pending = g_steal_pointer(&msg);
+        return;
+    }
+    if (p->pending) {
+        schema_add_line(p, line, p->pending);
+        g_clear_pointer(&p->pending, g_free);
+    }
+    schema_add_line(p, line, msg);
 }
 
 static void
@@ -152,6 +176,11 @@ schema_run(xmlRelaxNGPtr rng, xmlDoc *doc, const char *url, GError **error)
     xmlRelaxNGSetValidStructuredErrors(vctxt, schema_problem, &p);
     rc = xmlRelaxNGValidateDoc(vctxt, doc);
     xmlRelaxNGFreeValidCtxt(vctxt);
+    if (p.pending) {
+        xmlNode *root = xmlDocGetRootElement(doc);
+        schema_add_line(&p, root ? xmlGetLineNo(root) : 1, p.pending);
+        g_free(p.pending);
+    }
     if (rc != 0) {
         if (p.lines->len == 0)
             g_string_printf(p.lines, "%s:1: %s", url,

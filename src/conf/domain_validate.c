@@ -65,6 +65,14 @@ check_enum(Checker *c, guint line, const char *what, int value, int last)
                 _("unknown %s value %d"), what, value);
 }
 
+/* Unset (not written, and no post-parse default yet) is fine. */
+static void
+check_lifecycle(Checker *c, guint line, const char *what, VireoLifecycleAction a)
+{
+    if (a != VIREO_LIFECYCLE_UNSET)
+        check_enum(c, line, what, a, VIREO_LIFECYCLE_LAST);
+}
+
 static void
 check_enums_domain(Checker *c)
 {
@@ -84,9 +92,9 @@ check_enums_domain(Checker *c)
         check_enum(c, def->clock.line, "timer tickpolicy", t->tickpolicy, VIREO_TIMER_TICKPOLICY_LAST);
         check_enum(c, def->clock.line, "timer track", t->track, VIREO_TIMER_TRACK_LAST);
     }
-    check_enum(c, def->lines.on_poweroff, "on_poweroff action", def->on_poweroff, VIREO_LIFECYCLE_LAST);
-    check_enum(c, def->lines.on_reboot, "on_reboot action", def->on_reboot, VIREO_LIFECYCLE_LAST);
-    check_enum(c, def->lines.on_crash, "on_crash action", def->on_crash, VIREO_LIFECYCLE_LAST);
+    check_lifecycle(c, def->lines.on_poweroff, "on_poweroff action", def->on_poweroff);
+    check_lifecycle(c, def->lines.on_reboot, "on_reboot action", def->on_reboot);
+    check_lifecycle(c, def->lines.on_crash, "on_crash action", def->on_crash);
     if (def->cpu) {
         check_enum(c, def->cpu->line, "cpu mode", def->cpu->mode, VIREO_CPU_MODE_LAST);
         check_enum(c, def->cpu->line, "cpu match", def->cpu->match, VIREO_CPU_MATCH_LAST);
