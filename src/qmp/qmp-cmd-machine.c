@@ -80,11 +80,12 @@ vireo_qmp_cmd_query_cpu_definitions(VireoQmpContext *ctx, JsonObject *args,
         VireoCpuModelClass *klass = g_ptr_array_index(classes, i);
         JsonObject *o = json_object_new();
         g_autofree char *type = g_strdup_printf("%s-x86_64-cpu", klass->info->name);
+        /* CpuDefinitionInfo's declaration order. Named models are fixed
+         * feature sets: migration-safe, not static (as in QEMU). */
         json_object_set_string_member(o, "name", klass->info->name);
-        json_object_set_string_member(o, "typename", type);
-        /* Named models are fixed feature sets: migration-safe, not static. */
-        json_object_set_boolean_member(o, "static", FALSE);
         json_object_set_boolean_member(o, "migration-safe", TRUE);
+        json_object_set_boolean_member(o, "static", FALSE);
+        json_object_set_string_member(o, "typename", type);
         json_object_set_boolean_member(o, "deprecated", FALSE);
         json_array_add_object_element(ret, o);
     }

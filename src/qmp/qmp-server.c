@@ -332,12 +332,13 @@ greeting_new(void)
     json_builder_begin_object(b);
     json_builder_set_member_name(b, "qemu");
     json_builder_begin_object(b);
-    json_builder_set_member_name(b, "micro");
-    json_builder_add_int_value(b, VIREO_QMP_QEMU_MICRO);
-    json_builder_set_member_name(b, "minor");
-    json_builder_add_int_value(b, VIREO_QMP_QEMU_MINOR);
+    /* Declaration order (VersionTriple): the printed order depends on it. */
     json_builder_set_member_name(b, "major");
     json_builder_add_int_value(b, VIREO_QMP_QEMU_MAJOR);
+    json_builder_set_member_name(b, "minor");
+    json_builder_add_int_value(b, VIREO_QMP_QEMU_MINOR);
+    json_builder_set_member_name(b, "micro");
+    json_builder_add_int_value(b, VIREO_QMP_QEMU_MICRO);
     json_builder_end_object(b);
     json_builder_set_member_name(b, "package");
     json_builder_add_string_value(b, "vireo " PACKAGE_VERSION);
