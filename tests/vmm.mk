@@ -7,3 +7,7 @@ check_PROGRAMS += tests/test-kvm-boot
 TESTS += tests/test-kvm-boot
 tests_test_kvm_boot_SOURCES = tests/test-kvm-boot.c
 tests_test_kvm_boot_LDADD = $(KVM_LIBS)
+check_PROGRAMS += tests/test-vmm
+TESTS += tests/test-vmm
+tests_test_vmm_SOURCES = tests/test-vmm.c
+tests_test_vmm_LDADD = $(VMM_LIBS)

@@ -64,3 +64,30 @@ typedef void (*VireoVmmEventFn)(VireoVmm *vmm, const char *event,
 guint vireo_vmm_add_event_listener(VireoVmm *vmm, VireoVmmEventFn fn,
                                    void *opaque);
 void vireo_vmm_remove_event_listener(VireoVmm *vmm, guint id);
+
+/* ---- the runtime side: building and running (vireo-vmm's main, tests) -- */
+/* Exit statuses of vireo-vmm (docs/runtime.md). */
+#define VIREO_VMM_EXIT_OK            0  /* guest poweroff/reset-destroy, signal, QMP quit */
+#define VIREO_VMM_EXIT_FAILURE       1  /* bad options, domain or start-up failure */
+#define VIREO_VMM_EXIT_GUEST_CRASHED 2  /* guest panic with on_crash=destroy */
+#define VIREO_VMM_EXIT_HOST_ERROR    3  /* KVM internal error, failed entry */
+
+/* Builds the VM from desc (taken over): RAM, irqchip, devices, ACPI
+ * tables, kernel, vCPUs, in that order; the failing step is named in the
+ * error and what was built is torn down in reverse. Events and device work
+ * run in the thread-default main context. The vCPUs wait in PRELAUNCH. */
+VireoVmm *vireo_vmm_new(VireoMachineDesc *desc, GError **error);
+void vireo_vmm_free(VireoVmm *vmm);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VireoVmm, vireo_vmm_free)
+
+/* PRELAUNCH -> RUNNING (what --paused leaves to QMP cont). */
+gboolean vireo_vmm_start(VireoVmm *vmm, GError **error);
+/* Runs the main loop until the VMM ends; returns the exit status. */
+int vireo_vmm_run(VireoVmm *vmm);
+/* Ends the VMM because of a host signal ("killed by signal SIGTERM"). */
+void vireo_vmm_quit_on_signal(VireoVmm *vmm, int signum);
+gboolean vireo_vmm_has_ended(VireoVmm *vmm);
+/* Why it ended ("guest poweroff", "host error: KVM internal error ..."),
+ * NULL while it runs; and the matching exit status. */
+const char *vireo_vmm_get_end_reason(VireoVmm *vmm);
+int vireo_vmm_get_exit_status(VireoVmm *vmm);

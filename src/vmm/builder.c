@@ -1,0 +1,195 @@
+/* The builder: machine description -> running VM, in a fixed order, each
+ * step named so a failure says which one; tear-down runs in reverse
+ * (kvmtool's init/exit lists, Firecracker's builder.rs). */
+#include <config.h>
+#include <string.h>
+#include "vmm/vmm-priv.h"
+#include "util/vireo-error.h"
+#include "util/vireo-i18n.h"
+
+/* ---- what devices get (VireoHwContext callbacks) ----------------------- */
+static void
+hw_set_irq(void *opaque, guint gsi, gboolean level)
+{
+    VireoVmm *vmm = opaque;
+    vireo_kvm_vm_set_irq(vmm->vm, gsi, level);
+}
+
+static guint8 *
+hw_gpa_to_hva(void *opaque, guint64 gpa, guint64 len)
+{
+    VireoVmm *vmm = opaque;
+    return vireo_kvm_vm_gpa_to_hva(vmm->vm, gpa, len);
+}
+
+/* ---- what vCPUs get (VireoKvmExitOps) ---------------------------------- */
+static gboolean
+exit_pio(void *opaque, guint16 port, guint8 *data, guint size, gboolean is_write)
+{
+    VireoVmm *vmm = opaque;
+    return vireo_bus_pio(vmm->bus, port, data, size, is_write);
+}
+
+static gboolean
+exit_mmio(void *opaque, guint64 addr, guint8 *data, guint size, gboolean is_write)
+{
+    VireoVmm *vmm = opaque;
+    return vireo_bus_mmio(vmm->bus, addr, data, size, is_write);
+}
+
+/* ---- the steps --------------------------------------------------------- */
+static gboolean
+build_vm(VireoVmm *vmm, GError **error)
+{
+    vmm->vm = vireo_kvm_vm_new(&vmm->desc->mem, error);
+    return vmm->vm != NULL;
+}
+
+static gboolean
+build_bus(VireoVmm *vmm, GError **error)
+{
+    vmm->bus = vireo_bus_new();
+    vmm->hw = (VireoHwContext) {
+        .bus = vmm->bus,
+        .desc = vmm->desc,
+        .main_context = vmm->ctx,
+        .set_irq = hw_set_irq,
+        .request = vireo_vmm_on_device_request,
+        .gpa_to_hva = hw_gpa_to_hva,
+        .opaque = vmm,
+    };
+    return TRUE;
+}
+
+/* Every description whose kind has a model; the rest (in-kernel PIT,
+ * the VNC server, devices not emulated yet) have nothing to create here. */
+static gboolean
+build_devices(VireoVmm *vmm, GError **error)
+{
+    vireo_hw_types_init();
+    for (guint i = 0; i < vmm->desc->devices->len; i++) {
+        const VireoDeviceDesc *desc = g_ptr_array_index(vmm->desc->devices, i);
+        if (vireo_device_type_for_kind(desc->kind) == G_TYPE_INVALID) {
+            g_debug("no model for device '%s' (%s)", desc->id,
+                    vireo_device_kind_to_string(desc->kind));
+            continue;
+        }
+        VireoDevice *dev = vireo_device_create(&vmm->hw, desc, error);
+        if (!dev) {
+            g_prefix_error(error, _("device '%s': "), desc->id);
+            return FALSE;
+        }
+        g_ptr_array_add(vmm->devices, dev);
+    }
+    return TRUE;
+}
+
+static gboolean
+build_guest_memory(VireoVmm *vmm, GError **error)
+{
+    return vireo_vmm_reload(vmm, error);
+}
+
+static gboolean
+build_vcpus(VireoVmm *vmm, GError **error)
+{
+    VireoKvmExitOps ops = {
+        .pio = exit_pio,
+        .mmio = exit_mmio,
+        .event = vireo_vmm_on_kvm_event,
+        .opaque = vmm,
+    };
+    return vireo_kvm_vm_create_vcpus(vmm->vm, &vmm->desc->cpu,
+                                     &vmm->boot.entry, &ops, error);
+}
+
+typedef gboolean (*VireoBuildStepFn)(VireoVmm *vmm, GError **error);
+
+static const struct {
+    const char *name;
+    VireoBuildStepFn fn;
+} build_steps[] = {
+    { N_("create the VM and its RAM"), build_vm },
+    { N_("create the I/O bus"), build_bus },
+    { N_("create the devices"), build_devices },
+    { N_("load the ACPI tables and the kernel"), build_guest_memory },
+    { N_("create the vCPUs"), build_vcpus },
+};
+
+gboolean
+vireo_vmm_build(VireoVmm *vmm, GError **error)
+{
+    for (guint i = 0; i < G_N_ELEMENTS(build_steps); i++) {
+        if (!build_steps[i].fn(vmm, error)) {
+            g_prefix_error(error, _("cannot %s: "), _(build_steps[i].name));
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+/* Reverse order: vCPUs stop calling devices first, devices go before the
+ * bus and the VM whose RAM and IRQ lines they use. */
+void
+vireo_vmm_teardown(VireoVmm *vmm)
+{
+    if (vmm->vm)
+        vireo_kvm_vm_pause(vmm->vm);
+    if (vmm->devices) {
+        while (vmm->devices->len)
+            g_ptr_array_remove_index(vmm->devices, vmm->devices->len - 1);
+    }
+    g_clear_pointer(&vmm->bus, vireo_bus_free);
+    g_clear_pointer(&vmm->vm, vireo_kvm_vm_free);
+}
+
+gboolean
+vireo_vmm_reload(VireoVmm *vmm, GError **error)
+{
+    VireoGuestMemory gm;
+    vireo_kvm_vm_guest_memory(vmm->vm, &gm);
+    return vireo_boot_load(&gm, &vmm->desc->boot, vmm->rsdp_addr,
+                           &vmm->boot, error);
+}
+
+void
+vireo_vmm_press_power_button(VireoVmm *vmm)
+{
+    /* Filled in once the PM device exposes its power button (src/hw/pm.h). */
+}
+
+/* ---- life of the object ------------------------------------------------ */
+VireoVmm *
+vireo_vmm_new(VireoMachineDesc *desc, GError **error)
+{
+    g_autoptr(VireoVmm) vmm = g_new0(VireoVmm, 1);
+    vmm->desc = desc;
+    vmm->ctx = g_main_context_ref_thread_default();
+    vmm->listeners = g_array_new(FALSE, TRUE, sizeof(VireoVmmListener));
+    vmm->devices = g_ptr_array_new_with_free_func(g_object_unref);
+    vmm->state = VIREO_RUN_STATE_PRELAUNCH;
+    if (!vireo_vmm_build(vmm, error))
+        return NULL;
+    return g_steal_pointer(&vmm);
+}
+
+void
+vireo_vmm_free(VireoVmm *vmm)
+{
+    if (!vmm)
+        return;
+    vmm->ended = TRUE;         /* late work from vCPU threads is dropped */
+    vireo_vmm_teardown(vmm);
+    /* Run what vCPU threads handed over before they stopped: it only
+     * frees itself now that ended is set. */
+    while (g_main_context_pending(vmm->ctx) &&
+           g_main_context_iteration(vmm->ctx, FALSE))
+        ;
+    g_ptr_array_unref(vmm->devices);
+    g_array_unref(vmm->listeners);
+    vireo_boot_info_clear(&vmm->boot);
+    g_free(vmm->end_reason);
+    g_main_context_unref(vmm->ctx);
+    vireo_machine_desc_free(vmm->desc);
+    g_free(vmm);
+}
