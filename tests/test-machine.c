@@ -1,0 +1,945 @@
+/* Unit tests for src/machine: machine types, CPU models and features,
+ * topology and CPUID, memory map, devices, clock. Domain definitions are
+ * built in C (tests/machine/test-machine-def.h); expected values are worked
+ * out by hand in the comments next to them. */
+#include <config.h>
+#include <string.h>
+#include "machine/machine_desc.h"
+#include "machine/machine-type.h"
+#include "machine/cpu-model.h"
+#include "machine/cpu-features.h"
+#include "util/vireo-error.h"
+#include "machine/test-machine-def.h"  /* tests/machine/ */
+
+#define MiB (1ULL << 20)
+#define GiB (1ULL << 30)
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static void
+set_feature_bit(GArray *t, const char *name)
+{
+    const VireoCpuFeatureInfo *f = vireo_cpu_feature_get(vireo_cpu_feature_index(name));
+    for (guint i = 0; i < t->len; i++) {
+        VireoCpuidEntry *e = &g_array_index(t, VireoCpuidEntry, i);
+        if (e->function != f->leaf || e->index != f->subleaf)
+            continue;
+        guint32 *r[] = { &e->eax, &e->ebx, &e->ecx, &e->edx };
+        *r[f->reg] |= 1u << f->bit;
+        return;
+    }
+    {
+        VireoCpuidEntry e = { .function = f->leaf, .index = f->subleaf,
+                              .flags = (f->leaf == 7 || f->leaf == 0xD) ?
+                                       VIREO_CPUID_FLAG_SIGNIFICANT_INDEX : 0 };
+        g_array_append_val(t, e);
+        set_feature_bit(t, name);
+    }
+}
+
+/* A host whose KVM offers a model's features plus `extra`. */
+static VireoHostCaps *
+fake_host(const char *model, const char *extra)
+{
+    VireoHostCaps *h = vireo_host_caps_new();
+    VireoCpuModelClass *k = vireo_cpu_model_class_find(model);
+    guint n = vireo_cpu_feature_count();
+    g_auto(GStrv) more = g_strsplit(extra ? extra : "", " ", -1);
+    g_assert_nonnull(k);
+    for (guint i = 0; i < n; i++)
+        if (vireo_feature_set_has(&k->features, i))
+            set_feature_bit(h->supported_cpuid, vireo_cpu_feature_get(i)->name);
+    for (char **m = more; *m; m++)
+        if (**m)
+            set_feature_bit(h->supported_cpuid, *m);
+    /* what KVM always offers */
+    set_feature_bit(h->supported_cpuid, "x2apic");
+    set_feature_bit(h->supported_cpuid, "kvmclock");
+    set_feature_bit(h->supported_cpuid, "kvmclock2");
+    set_feature_bit(h->supported_cpuid, "kvm-nopiodelay");
+    set_feature_bit(h->supported_cpuid, "kvm-asyncpf");
+    set_feature_bit(h->supported_cpuid, "kvm-steal-time");
+    set_feature_bit(h->supported_cpuid, "kvm-pv-eoi");
+    set_feature_bit(h->supported_cpuid, "kvmclock-stable-bit");
+    g_strlcpy(h->host_vendor, "GenuineIntel", sizeof(h->host_vendor));
+    h->max_vcpus = 288;
+    h->has_hugepages = TRUE;
+    return h;
+}
+
+static const VireoCpuidEntry *
+leaf(const VireoMachineDesc *d, guint vcpu, guint32 fn, guint32 idx)
+{
+    const VireoVcpuDesc *v = d->cpu.vcpus->pdata[vcpu];
+    for (guint i = 0; i < v->cpuid->len; i++) {
+        const VireoCpuidEntry *e = &g_array_index(v->cpuid, VireoCpuidEntry, i);
+        if (e->function == fn && e->index == idx)
+            return e;
+    }
+    return NULL;
+}
+
+static gboolean
+has_feature(const VireoMachineDesc *d, const char *name)
+{
+    const VireoCpuFeatureInfo *f = vireo_cpu_feature_get(vireo_cpu_feature_index(name));
+    const VireoCpuidEntry *e = leaf(d, 0, f->leaf, f->subleaf);
+    guint32 regs[4];
+    if (!e)
+        return FALSE;
+    regs[0] = e->eax; regs[1] = e->ebx; regs[2] = e->ecx; regs[3] = e->edx;
+    return (regs[f->reg] >> f->bit) & 1;
+}
+
+/* ---- machine types ------------------------------------------------------ */
+
+static void
+test_select_named(void)
+{
+    g_autoptr(GError) err = NULL;
+    VireoMachineClass *k = vireo_machine_select("pc-i440fx-2.0", &err);
+    g_assert_no_error(err);
+    g_assert_cmpstr(k->name, ==, "pc-i440fx-2.0");
+    g_assert_cmpint(k->family, ==, VIREO_MACHINE_FAMILY_I440FX);
+    g_assert_false(k->is_default);
+    k = vireo_machine_select("pc-q35-7.2", &err);
+    g_assert_cmpint(k->family, ==, VIREO_MACHINE_FAMILY_Q35);
+    g_assert_cmpuint(k->major, ==, 7);
+    g_assert_cmpuint(k->minor, ==, 2);
+}
+
+static void
+test_select_alias(void)
+{
+    VireoMachineClass *pc = vireo_machine_select("pc", NULL);
+    VireoMachineClass *q35 = vireo_machine_select("q35", NULL);
+    g_assert_cmpstr(pc->name, ==, "pc-i440fx-9.2");
+    g_assert_cmpstr(pc->alias, ==, "pc");
+    g_assert_cmpstr(q35->name, ==, "pc-q35-9.2");
+    g_assert_cmpstr(q35->alias, ==, "q35");
+}
+
+static void
+test_select_distro(void)
+{
+    g_autoptr(TestDef) t = test_def_new("pc-i440fx-trusty", 1, 128);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(VireoMachineDesc) d = NULL;
+    VireoMachineClass *k = vireo_machine_select("pc-i440fx-trusty", NULL);
+    g_assert_cmpstr(k->name, ==, "pc-i440fx-trusty");
+    g_assert_cmpstr(k->canonical, ==, "pc-i440fx-2.0");
+    g_assert_cmpstr(k->description, ==, "Ubuntu 14.04 PC (i440FX + PIIX, 1996)");
+    /* the distro type is a subclass of the upstream version it came from */
+    g_assert_true(g_type_is_a(G_TYPE_FROM_CLASS(k),
+                              G_TYPE_FROM_CLASS(vireo_machine_select("pc-i440fx-2.0", NULL))));
+    k = vireo_machine_select("pc-q35-rhel7.6.0", NULL);
+    g_assert_cmpstr(k->canonical, ==, "pc-q35-2.12");
+    g_assert_cmpint(k->family, ==, VIREO_MACHINE_FAMILY_Q35);
+    k = vireo_machine_select("pc-i440fx-jammy", NULL);
+    g_assert_cmpstr(k->canonical, ==, "pc-i440fx-6.2");
+    d = vireo_machine_resolve(&t->def, NULL, &err);
+    g_assert_no_error(err);
+    g_assert_cmpstr(d->machine_type, ==, "pc-i440fx-2.0");
+    g_assert_cmpstr(d->machine_alias, ==, "pc-i440fx-trusty");
+}
+
+static void
+test_select_default(void)
+{
+    g_autoptr(TestDef) t = test_def_new(NULL, 1, 128);
+    g_autoptr(VireoMachineDesc) d = vireo_machine_resolve(&t->def, NULL, NULL);
+    VireoMachineClass *k = vireo_machine_select(NULL, NULL);
+    g_assert_true(k->is_default);
+    g_assert_cmpstr(k->name, ==, "pc-i440fx-9.2");
+    g_assert_nonnull(d);
+    g_assert_cmpstr(d->machine_type, ==, "pc-i440fx-9.2");
+    g_assert_null(d->machine_alias);
+}
+
+static void
+test_select_unknown(void)
+{
+    g_autoptr(GError) err = NULL;
+    g_assert_null(vireo_machine_select("pc-i440fx-1.0", &err));
+    g_assert_error(err, VIREO_ERROR, VIREO_ERR_CONFIG_UNSUPPORTED);
+    g_assert_nonnull(strstr(err->message, "unsupported machine type 'pc-i440fx-1.0'"));
+    g_assert_nonnull(strstr(err->message, "vireo capabilities"));
+}
+
+static void
+test_machine_list(void)
+{
+    g_autoptr(GPtrArray) list = vireo_machine_class_list();
+    guint defaults = 0, upstream = 0;
+    for (guint i = 0; i < list->len; i++) {
+        VireoMachineClass *k = list->pdata[i];
+        defaults += k->is_default;
+        upstream += k->canonical == k->name;
+    }
+    g_assert_cmpuint(defaults, ==, 1);
+    /* 2.0..2.12, 3.0-3.1, 4.0-4.2, 5.0-5.2, 6.0-6.2, 7.0-7.2, 8.0-8.2, 9.0-9.2:
+     * 13 + 2 + 6 * 3 = 33 versions, two families */
+    g_assert_cmpuint(upstream, ==, 66);
+    g_assert_cmpuint(list->len, >, 100);
+}
+
+/* ---- CPU models and features ------------------------------------------- */
+
+static const char *const required_models[] = {
+    "qemu64", "kvm64", "qemu32", "Conroe", "Penryn", "Nehalem", "Westmere",
+    "SandyBridge", "IvyBridge", "Haswell", "Haswell-noTSX", "Broadwell",
+    "Broadwell-noTSX", "Skylake-Client", "Skylake-Server", "Cascadelake-Server",
+    "Icelake-Server", "SapphireRapids", "EPYC", "EPYC-Rome", "EPYC-Milan",
+};
+
+static void
+decode_brand(const VireoMachineDesc *d, char out[49])
+{
+    memset(out, 0, 49);
+    for (guint l = 0; l < 3; l++) {
+        const VireoCpuidEntry *e = leaf(d, 0, 0x80000002u + l, 0);
+        g_assert_nonnull(e);
+        memcpy(out + 16 * l, &e->eax, 4);
+        memcpy(out + 16 * l + 4, &e->ebx, 4);
+        memcpy(out + 16 * l + 8, &e->ecx, 4);
+        memcpy(out + 16 * l + 12, &e->edx, 4);
+    }
+}
+
+static void
+test_every_model(void)
+{
+    for (gsize i = 0; i < G_N_ELEMENTS(required_models); i++) {
+        g_autoptr(TestDef) t = test_def_new("pc", 2, 256);
+        g_autoptr(GError) err = NULL;
+        g_autoptr(VireoMachineDesc) d = NULL;
+        VireoCpuModelClass *k = vireo_cpu_model_class_find(required_models[i]);
+        const VireoCpuidEntry *l0, *l1;
+        char vendor[13] = { 0 }, brand[49];
+        guint32 sig;
+        g_assert_nonnull(k);
+        test_def_cpu(t, VIREO_CPU_MODE_CUSTOM, required_models[i]);
+        d = vireo_machine_resolve(&t->def, NULL, &err);
+        g_assert_no_error(err);
+        g_assert_cmpstr(d->cpu.model, ==, required_models[i]);
+        l0 = leaf(d, 0, 0, 0);
+        memcpy(vendor, &l0->ebx, 4);
+        memcpy(vendor + 4, &l0->edx, 4);
+        memcpy(vendor + 8, &l0->ecx, 4);
+        g_assert_cmpstr(vendor, ==, k->info->vendor);
+        g_assert_cmpuint(l0->eax, >=, k->info->level);
+        l1 = leaf(d, 0, 1, 0);
+        sig = l1->eax;
+        /* family = base + extended when base is 0xf; model = ext:base */
+        g_assert_cmpuint(((sig >> 8) & 0xf) + (((sig >> 8) & 0xf) == 0xf ? (sig >> 20) & 0xff : 0),
+                         ==, k->info->family);
+        g_assert_cmpuint(((sig >> 4) & 0xf) | (((sig >> 16) & 0xf) << 4), ==, k->info->model);
+        g_assert_cmpuint(sig & 0xf, ==, k->info->stepping);
+        decode_brand(d, brand);
+        g_assert_cmpstr(brand, ==, k->info->model_id);
+        g_assert_cmpuint(leaf(d, 0, 0x80000000u, 0)->eax, ==, k->info->xlevel);
+        /* with KVM: the PV signature and x2apic are always there */
+        g_assert_true(has_feature(d, "kvmclock"));
+        g_assert_true(has_feature(d, "x2apic"));
+        g_assert_true(has_feature(d, "hypervisor"));
+    }
+}
+
+static void
+test_model_facts(void)
+{
+    /* QEMU's definitions, checked against `qemu-system-x86_64 -cpu help` */
+    VireoCpuModelClass *sb = vireo_cpu_model_class_find("SandyBridge");
+    VireoCpuModelClass *epyc = vireo_cpu_model_class_find("EPYC");
+    g_assert_cmpstr(sb->info->model_id, ==, "Intel Xeon E312xx (Sandy Bridge)");
+    g_assert_cmpuint(sb->info->family, ==, 6);
+    g_assert_cmpuint(sb->info->model, ==, 42);
+    g_assert_true(vireo_feature_set_has_name(&sb->features, "avx"));
+    g_assert_true(vireo_feature_set_has_name(&sb->features, "vme"));
+    g_assert_false(vireo_feature_set_has_name(&sb->features, "avx2"));
+    g_assert_cmpstr(epyc->info->vendor, ==, "AuthenticAMD");
+    g_assert_cmpuint(epyc->info->family, ==, 23);
+    g_assert_true(vireo_feature_set_has_name(&epyc->features, "topoext"));
+    g_assert_null(vireo_cpu_model_class_find("Pentium9"));
+}
+
+static void
+test_feature_spellings(void)
+{
+    /* QEMU and libvirt spell some features differently: same bit */
+    const char *pairs[][2] = {
+        { "ds_cpl", "ds-cpl" }, { "pclmuldq", "pclmulqdq" }, { "lahf_lm", "lahf-lm" },
+        { "sse4.1", "sse4_1" }, { "sse4-2", "sse4.2" }, { "pni", "sse3" },
+        { "nx", "xd" }, { "tsc_adjust", "tsc-adjust" }, { "i64", "lm" },
+    };
+    /* the seeds' Nova -cpu line */
+    const char *seed = "erms smep fsgsbase pdpe1gb rdrand f16c osxsave dca pcid "
+                       "pdcm xtpr tm2 est smx vmx ds_cpl monitor dtes64 pbe tm ht "
+                       "ss acpi ds vme";
+    g_auto(GStrv) names = g_strsplit(seed, " ", -1);
+    for (gsize i = 0; i < G_N_ELEMENTS(pairs); i++) {
+        g_assert_cmpint(vireo_cpu_feature_index(pairs[i][0]), >=, 0);
+        g_assert_cmpint(vireo_cpu_feature_index(pairs[i][0]), ==,
+                        vireo_cpu_feature_index(pairs[i][1]));
+    }
+    for (char **n = names; *n; n++)
+        g_assert_cmpint(vireo_cpu_feature_index(*n), >=, 0);
+    {
+        /* positions from the Intel SDM */
+        const VireoCpuFeatureInfo *f = vireo_cpu_feature_get(vireo_cpu_feature_index("erms"));
+        g_assert_cmphex(f->leaf, ==, 7);
+        g_assert_cmpint(f->reg, ==, VIREO_CPUID_REG_EBX);
+        g_assert_cmpuint(f->bit, ==, 9);
+        f = vireo_cpu_feature_get(vireo_cpu_feature_index("pdpe1gb"));
+        g_assert_cmphex(f->leaf, ==, 0x80000001u);
+        g_assert_cmpint(f->reg, ==, VIREO_CPUID_REG_EDX);
+        g_assert_cmpuint(f->bit, ==, 26);
+        f = vireo_cpu_feature_get(vireo_cpu_feature_index("xsaveopt"));
+        g_assert_cmphex(f->leaf, ==, 0xd);
+        g_assert_cmpuint(f->subleaf, ==, 1);
+        f = vireo_cpu_feature_get(vireo_cpu_feature_index("invtsc"));
+        g_assert_cmphex(f->leaf, ==, 0x80000007u);
+        g_assert_cmpuint(f->bit, ==, 8);
+    }
+    g_assert_cmpint(vireo_cpu_feature_index("bogus-feature"), ==, -1);
+}
+
+static VireoMachineDesc *
+resolve_with(TestDef *t, const VireoHostCaps *host, GError **err)
+{
+    return vireo_machine_resolve(&t->def, host, err);
+}
+
+static void
+test_policy_require(void)
+{
+    g_autoptr(VireoHostCaps) host = fake_host("SandyBridge", "erms smep");
+    g_autoptr(TestDef) t = test_def_new("pc", 1, 256);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(VireoMachineDesc) d = NULL;
+    test_def_cpu(t, VIREO_CPU_MODE_CUSTOM, "SandyBridge");
+    test_def_feature(t, "erms", VIREO_CPU_FEATURE_REQUIRE);
+    d = resolve_with(t, host, &err);
+    g_assert_no_error(err);
+    g_assert_true(has_feature(d, "erms"));
+    g_assert_false(has_feature(d, "smep"));     /* offered, not asked for */
+}
+
+static void
+test_policy_require_missing(void)
+{
+    g_autoptr(VireoHostCaps) host = fake_host("SandyBridge", NULL);
+    g_autoptr(TestDef) t = test_def_new("pc", 1, 256);
+    g_autoptr(GError) err = NULL;
+    test_def_cpu(t, VIREO_CPU_MODE_CUSTOM, "SandyBridge");
+    test_def_feature(t, "erms", VIREO_CPU_FEATURE_REQUIRE);
+    test_def_feature(t, "avx2", VIREO_CPU_FEATURE_REQUIRE);
+    /* listed in CPUID order (leaf 7 EBX bit 5 before bit 9), as libvirt does */
+    g_assert_null(resolve_with(t, host, &err));
+    g_assert_error(err, VIREO_ERROR, VIREO_ERR_CPU_INCOMPATIBLE);
+    g_assert_cmpstr(err->message, ==, "the CPU is incompatible with host CPU: "
+                    "Host CPU does not provide required features: avx2, erms");
+}
+
+static void
+test_policy_model_missing(void)
+{
+    /* a named model is checked whole: Haswell on a SandyBridge host */
+    g_autoptr(VireoHostCaps) host = fake_host("SandyBridge", NULL);
+    g_autoptr(TestDef) t = test_def_new("pc", 1, 256);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(VireoMachineDesc) d = NULL;
+    test_def_cpu(t, VIREO_CPU_MODE_CUSTOM, "Haswell");
+    g_assert_null(resolve_with(t, host, &err));
+    g_assert_error(err, VIREO_ERROR, VIREO_ERR_CPU_INCOMPATIBLE);
+    g_assert_nonnull(strstr(err->message, "avx2"));
+    g_clear_error(&err);
+    /* check='none' filters instead, like QEMU without enforce */
+    t->cpu.check = VIREO_CPU_CHECK_NONE;
+    d = resolve_with(t, host, &err);
+    g_assert_no_error(err);
+    g_assert_false(has_feature(d, "avx2"));
+    g_assert_true(has_feature(d, "avx"));
+}
+
+static void
+test_policy_optional(void)
+{
+    g_autoptr(VireoHostCaps) host = fake_host("SandyBridge", "erms");
+    g_autoptr(TestDef) t = test_def_new("pc", 1, 256);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(VireoMachineDesc) d = NULL;
+    test_def_cpu(t, VIREO_CPU_MODE_CUSTOM, "SandyBridge");
+    test_def_feature(t, "erms", VIREO_CPU_FEATURE_OPTIONAL);
+    test_def_feature(t, "avx512f", VIREO_CPU_FEATURE_OPTIONAL);
+    d = resolve_with(t, host, &err);
+    g_assert_no_error(err);
+    g_assert_true(has_feature(d, "erms"));
+    g_assert_false(has_feature(d, "avx512f"));
+}
+
+static void
+test_policy_disable(void)
+{
+    g_autoptr(VireoHostCaps) host = fake_host("SandyBridge", NULL);
+    g_autoptr(TestDef) t = test_def_new("pc", 1, 256);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(VireoMachineDesc) d = NULL;
+    gboolean listed = FALSE;
+    test_def_cpu(t, VIREO_CPU_MODE_CUSTOM, "SandyBridge");
+    test_def_feature(t, "avx", VIREO_CPU_FEATURE_DISABLE);
+    test_def_feature(t, "x2apic", VIREO_CPU_FEATURE_DISABLE);
+    d = resolve_with(t, host, &err);
+    g_assert_no_error(err);
+    g_assert_false(has_feature(d, "avx"));
+    g_assert_false(has_feature(d, "x2apic"));   /* wins over KVM's default */
+    g_assert_true(has_feature(d, "aes"));
+    for (guint i = 0; i < d->cpu.disabled_features->len; i++)
+        listed |= g_str_equal(d->cpu.disabled_features->pdata[i], "avx");
+    g_assert_true(listed);
+}
+
+static void
+test_policy_forbid(void)
+{
+    g_autoptr(VireoHostCaps) host = fake_host("SandyBridge", NULL);
+    g_autoptr(TestDef) t = test_def_new("pc", 1, 256);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(VireoMachineDesc) d = NULL;
+    test_def_cpu(t, VIREO_CPU_MODE_CUSTOM, "SandyBridge");
+    test_def_feature(t, "avx512f", VIREO_CPU_FEATURE_FORBID);  /* host lacks it: fine */
+    d = resolve_with(t, host, &err);
+    g_assert_no_error(err);
+    g_assert_false(has_feature(d, "avx512f"));
+    g_clear_pointer(&d, vireo_machine_desc_free);
+    test_def_feature(t, "aes", VIREO_CPU_FEATURE_FORBID);      /* host has it */
+    g_assert_null(resolve_with(t, host, &err));
+    g_assert_error(err, VIREO_ERROR, VIREO_ERR_CPU_INCOMPATIBLE);
+    g_assert_cmpstr(err->message, ==, "the CPU is incompatible with host CPU: "
+                    "Host CPU provides forbidden features: aes");
+}
+
+static void
+test_policy_force(void)
+{
+    g_autoptr(VireoHostCaps) host = fake_host("SandyBridge", NULL);
+    g_autoptr(TestDef) t = test_def_new("pc", 1, 256);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(VireoMachineDesc) d = NULL;
+    test_def_cpu(t, VIREO_CPU_MODE_CUSTOM, "SandyBridge");
+    test_def_feature(t, "avx2", VIREO_CPU_FEATURE_FORCE);
+    d = resolve_with(t, host, &err);
+    g_assert_no_error(err);
+    g_assert_true(has_feature(d, "avx2"));
+}
+
+static void
+test_feature_conflict(void)
+{
+    g_autoptr(TestDef) t = test_def_new("pc", 1, 256);
+    g_autoptr(GError) err = NULL;
+    test_def_cpu(t, VIREO_CPU_MODE_CUSTOM, "SandyBridge");
+    test_def_feature(t, "ds_cpl", VIREO_CPU_FEATURE_REQUIRE);
+    test_def_feature(t, "ds-cpl", VIREO_CPU_FEATURE_DISABLE);
+    g_assert_null(resolve_with(t, NULL, &err));
+    g_assert_error(err, VIREO_ERROR, VIREO_ERR_XML_ERROR);
+    g_assert_nonnull(strstr(err->message, "CPU feature 'ds-cpl' specified more than once"));
+}
+
+static void
+test_feature_unknown(void)
+{
+    g_autoptr(TestDef) t = test_def_new("pc", 1, 256);
+    g_autoptr(GError) err = NULL;
+    test_def_cpu(t, VIREO_CPU_MODE_CUSTOM, "SandyBridge");
+    test_def_feature(t, "warp-drive", VIREO_CPU_FEATURE_REQUIRE);
+    g_assert_null(resolve_with(t, NULL, &err));
+    g_assert_error(err, VIREO_ERROR, VIREO_ERR_CONFIG_UNSUPPORTED);
+    g_assert_nonnull(strstr(err->message, "'warp-drive'"));
+    g_clear_error(&err);
+    test_def_cpu(t, VIREO_CPU_MODE_CUSTOM, "Pentium9");
+    g_ptr_array_set_size(t->cpu.features, 0);
+    g_assert_null(resolve_with(t, NULL, &err));
+    g_assert_nonnull(strstr(err->message, "unknown CPU model 'Pentium9'"));
+}
+
+static void
+test_no_cpu_filters(void)
+{
+    /* no <cpu>: the default model, what the host lacks silently dropped */
+    g_autoptr(VireoHostCaps) host = fake_host("qemu64", NULL);
+    g_autoptr(TestDef) t = test_def_new("pc", 1, 256);
+    g_autoptr(VireoMachineDesc) d = NULL;
+    g_autoptr(GError) err = NULL;
+    /* a host without sse3 (pni), as this project's kvm_pvm host is */
+    VireoCpuidEntry *l1 = NULL;
+    for (guint i = 0; i < host->supported_cpuid->len; i++)
+        if (g_array_index(host->supported_cpuid, VireoCpuidEntry, i).function == 1)
+            l1 = &g_array_index(host->supported_cpuid, VireoCpuidEntry, i);
+    l1->ecx &= ~1u;
+    d = resolve_with(t, host, &err);
+    g_assert_no_error(err);
+    g_assert_cmpstr(d->cpu.model, ==, "qemu64");
+    g_assert_false(has_feature(d, "pni"));
+    g_assert_true(has_feature(d, "sse2"));
+}
+
+static void
+test_host_passthrough(void)
+{
+    g_autoptr(VireoHostCaps) host = fake_host("Haswell", NULL);
+    g_autoptr(TestDef) t = test_def_new("pc", 1, 256);
+    g_autoptr(VireoMachineDesc) d = NULL;
+    g_autoptr(GError) err = NULL;
+    test_def_cpu(t, VIREO_CPU_MODE_HOST_PASSTHROUGH, NULL);
+    test_def_feature(t, "avx2", VIREO_CPU_FEATURE_DISABLE);
+    d = resolve_with(t, host, &err);
+    g_assert_no_error(err);
+    g_assert_cmpstr(d->cpu.model, ==, "host");
+    g_assert_cmpstr(d->cpu.vendor, ==, "GenuineIntel");
+    g_assert_true(has_feature(d, "fma"));
+    g_assert_false(has_feature(d, "avx2"));
+}
+
+/* ---- topology ---------------------------------------------------------- */
+
+typedef struct {
+    guint sockets, dies, cores, threads;
+    guint32 apic[8];                /* per cpu-index */
+    guint smt_shift, pkg_shift;     /* 0xB level 0 / 1 EAX */
+    guint leaf1_count;              /* leaf 1 EBX[23:16] */
+    guint l4_cores;                 /* leaf 4 EAX[31:26] + 1 */
+    guint l1_sharing, l3_sharing;   /* leaf 4 EAX[25:14] + 1 */
+} TopoCase;
+
+/* Worked by hand: thread field = ceil(log2(threads)) bits, core field above
+ * it = ceil(log2(cores)) bits, die field, then the socket. */
+static const TopoCase topo_cases[] = {
+    /* 1x1x1: every field 0 bits wide */
+    { 1, 1, 1, 1, { 0 }, 0, 0, 1, 1, 1, 1 },
+    /* 1 socket x 4 cores x 2 threads: thread 1 bit, core 2 bits -> pkg at 3 */
+    { 1, 1, 4, 2, { 0, 1, 2, 3, 4, 5, 6, 7 }, 1, 3, 8, 4, 2, 8 },
+    /* 2x2x2: thread bit 0, core bit 1, socket from bit 2 */
+    { 2, 1, 2, 2, { 0, 1, 2, 3, 4, 5, 6, 7 }, 1, 2, 4, 2, 2, 4 },
+    /* 4 single-core sockets: no thread/core bits, socket = APIC ID */
+    { 4, 1, 1, 1, { 0, 1, 2, 3 }, 0, 0, 1, 1, 1, 1 },
+    /* 2 sockets x 3 cores: 3 cores need 2 bits, so socket 1 starts at 4 */
+    { 2, 1, 3, 1, { 0, 1, 2, 4, 5, 6 }, 0, 2, 4, 4, 1, 4 },
+};
+
+static void
+test_topology(void)
+{
+    g_autoptr(VireoHostCaps) host = fake_host("SandyBridge", NULL);
+    for (gsize c = 0; c < G_N_ELEMENTS(topo_cases); c++) {
+        const TopoCase *tc = &topo_cases[c];
+        guint n = tc->sockets * tc->dies * tc->cores * tc->threads;
+        g_autoptr(TestDef) t = test_def_new("pc", n, 256);
+        g_autoptr(GError) err = NULL;
+        g_autoptr(VireoMachineDesc) d = NULL;
+        test_def_cpu(t, VIREO_CPU_MODE_CUSTOM, "SandyBridge");
+        test_def_topology(t, tc->sockets, tc->dies, tc->cores, tc->threads);
+        d = resolve_with(t, host, &err);
+        g_assert_no_error(err);
+        g_assert_cmpuint(d->cpu.vcpus->len, ==, n);
+        for (guint i = 0; i < n; i++) {
+            const VireoVcpuDesc *v = d->cpu.vcpus->pdata[i];
+            const VireoCpuidEntry *l1 = leaf(d, i, 1, 0);
+            const VireoCpuidEntry *b0 = leaf(d, i, 0xB, 0), *b1 = leaf(d, i, 0xB, 1);
+            const VireoCpuidEntry *b2 = leaf(d, i, 0xB, 2);
+            const VireoCpuidEntry *c0 = leaf(d, i, 4, 0), *c3 = leaf(d, i, 4, 3);
+            g_assert_cmpuint(v->apic_id, ==, tc->apic[i]);
+            g_assert_cmpuint(l1->ebx >> 24, ==, tc->apic[i]);
+            g_assert_cmpuint((l1->ebx >> 16) & 0xff, ==, tc->leaf1_count);
+            g_assert_cmpuint((l1->edx >> 28) & 1, ==, tc->cores * tc->threads > 1);
+            g_assert_cmpuint(b0->eax, ==, tc->smt_shift);
+            g_assert_cmpuint(b0->ebx, ==, tc->threads);
+            g_assert_cmphex(b0->ecx, ==, 0x100);            /* level 0, type SMT */
+            g_assert_cmpuint(b0->edx, ==, tc->apic[i]);
+            g_assert_cmpuint(b1->eax, ==, tc->pkg_shift);
+            g_assert_cmpuint(b1->ebx, ==, tc->cores * tc->threads);
+            g_assert_cmphex(b1->ecx, ==, 0x201);            /* level 1, type core */
+            g_assert_cmpuint(b1->edx, ==, tc->apic[i]);
+            g_assert_cmphex(b2->ecx & 0xff00, ==, 0);       /* end of levels */
+            g_assert_cmpuint((c0->eax >> 26) + 1, ==, tc->l4_cores);
+            g_assert_cmpuint(((c0->eax >> 14) & 0xfff) + 1, ==, tc->l1_sharing);
+            g_assert_cmpuint(((c3->eax >> 14) & 0xfff) + 1, ==, tc->l3_sharing);
+            g_assert_cmpuint(c3->eax & 0x1f, ==, 3);          /* unified */
+            g_assert_cmpuint((c3->eax >> 5) & 7, ==, 3);      /* L3 */
+            g_assert_null(leaf(d, i, 0x1F, 0));              /* level 0xd: no 0x1F */
+        }
+    }
+}
+
+static void
+test_topology_dies(void)
+{
+    /* 1 socket x 2 dies x 2 cores x 2 threads: thread bit 0, core bit 1,
+     * die bit 2, package from bit 3; leaf 0x1F says so and level is 0x1F */
+    g_autoptr(TestDef) t = test_def_new("pc", 8, 256);
+    g_autoptr(VireoMachineDesc) d = NULL;
+    g_autoptr(GError) err = NULL;
+    const guint32 expect_shift[] = { 1, 2, 3 }, expect_count[] = { 2, 4, 8 };
+    const guint expect_type[] = { 1, 2, 5 };
+    test_def_cpu(t, VIREO_CPU_MODE_CUSTOM, "Skylake-Server");
+    test_def_topology(t, 1, 2, 2, 2);
+    d = resolve_with(t, NULL, &err);
+    g_assert_no_error(err);
+    g_assert_cmphex(leaf(d, 0, 0, 0)->eax, ==, 0x1f);
+    for (guint i = 0; i < 8; i++) {
+        for (guint s = 0; s < 3; s++) {
+            const VireoCpuidEntry *e = leaf(d, i, 0x1F, s);
+            g_assert_nonnull(e);
+            g_assert_cmpuint(e->eax, ==, expect_shift[s]);
+            g_assert_cmpuint(e->ebx, ==, expect_count[s]);
+            g_assert_cmpuint(e->ecx, ==, s | (expect_type[s] << 8));
+            g_assert_cmpuint(e->edx, ==, i);
+        }
+        g_assert_cmpuint(leaf(d, i, 0x1F, 3)->ecx >> 8, ==, 0);
+    }
+    g_assert_cmpuint(((const VireoVcpuDesc *)d->cpu.vcpus->pdata[5])->die_id, ==, 1);
+}
+
+static void
+test_topology_amd(void)
+{
+    /* EPYC 1 socket x 4 cores x 2 threads: 0x80000008 ECX = ApicIdSize 3,
+     * NC = 7; 0x8000001E: ext APIC ID, threads per core - 1, core ID */
+    g_autoptr(TestDef) t = test_def_new("pc", 8, 256);
+    g_autoptr(VireoMachineDesc) d = NULL;
+    test_def_cpu(t, VIREO_CPU_MODE_CUSTOM, "EPYC");
+    test_def_topology(t, 1, 1, 4, 2);
+    d = resolve_with(t, NULL, NULL);
+    g_assert_nonnull(d);
+    g_assert_cmphex(leaf(d, 0, 0x80000008u, 0)->ecx, ==, (3 << 12) | 7);
+    g_assert_cmphex(leaf(d, 5, 0x8000001Eu, 0)->eax, ==, 5);
+    g_assert_cmphex(leaf(d, 5, 0x8000001Eu, 0)->ebx, ==, (1 << 8) | 2);
+    g_assert_null(leaf(d, 0, 4, 0));                         /* leaf 4 is Intel's */
+}
+
+static void
+test_topology_mismatch_and_current(void)
+{
+    g_autoptr(TestDef) t = test_def_new("pc", 6, 256);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(VireoMachineDesc) d = NULL;
+    test_def_topology(t, 2, 1, 2, 2);            /* 8 != 6 */
+    g_assert_null(resolve_with(t, NULL, &err));
+    g_assert_error(err, VIREO_ERROR, VIREO_ERR_XML_ERROR);
+    g_clear_error(&err);
+    test_def_topology(t, 1, 1, 3, 2);
+    t->def.current_vcpus = 2;
+    d = resolve_with(t, NULL, &err);
+    g_assert_no_error(err);
+    g_assert_cmpuint(d->cpu.current_vcpus, ==, 2);
+    for (guint i = 0; i < 6; i++)
+        g_assert_cmpint(((const VireoVcpuDesc *)d->cpu.vcpus->pdata[i])->present, ==, i < 2);
+}
+
+/* ---- memory map -------------------------------------------------------- */
+
+typedef struct {
+    const char *machine;
+    guint64 ram_mib;
+    guint64 below, above;
+} MemCase;
+
+/* QEMU's split, measured with `info mtree` on QEMU 7.2: i440fx splits RAM
+ * >= 3.5 GiB at 3 GiB (gigabyte alignment), q35 RAM >= 2.75 GiB at 2 GiB. */
+static const MemCase mem_cases[] = {
+    { "pc", 512, 512 * MiB, 0 },
+    { "pc", 3584, 3 * GiB, 512 * MiB },
+    { "pc", 8192, 3 * GiB, 5 * GiB },
+    { "q35", 512, 512 * MiB, 0 },
+    { "q35", 3584, 2 * GiB, 1536 * MiB },
+    { "q35", 8192, 2 * GiB, 6 * GiB },
+};
+
+static void
+test_memory_map(void)
+{
+    for (gsize c = 0; c < G_N_ELEMENTS(mem_cases); c++) {
+        const MemCase *mc = &mem_cases[c];
+        g_autoptr(TestDef) t = test_def_new(mc->machine, 1, mc->ram_mib);
+        g_autoptr(VireoMachineDesc) d = resolve_with(t, NULL, NULL);
+        const VireoMemoryDesc *m = &d->mem;
+        gboolean q35 = g_str_equal(mc->machine, "q35");
+        guint64 ram_seen = 0, expect_ram = mc->ram_mib * MiB;
+        const VireoE820Entry *e;
+        guint i = 0;
+        g_assert_cmpuint(m->ram_bytes, ==, expect_ram);
+        g_assert_cmphex(m->below_4g, ==, mc->below);
+        g_assert_cmphex(m->above_4g, ==, mc->above);
+        g_assert_cmphex(m->acpi_base + m->acpi_size, ==, mc->below);
+        g_assert_cmphex(m->ecam_base, ==, q35 ? 0xb0000000ULL : 0);
+        g_assert_cmphex(m->ecam_size, ==, q35 ? 256 * MiB : 0);
+        g_assert_cmpuint(m->regions->len, ==, mc->above ? 2 : 1);
+        /* e820: 0-0x9fc00 RAM, EBDA..1 MiB reserved, RAM, ACPI, [ECAM], IOAPIC,
+         * LAPIC, high BIOS, [RAM above 4 GiB] -- sorted, no overlaps */
+        e = &g_array_index(m->e820, VireoE820Entry, i++);
+        g_assert_cmphex(e->addr, ==, 0);
+        g_assert_cmphex(e->size, ==, 0x9fc00);
+        g_assert_cmpint(e->type, ==, VIREO_E820_RAM);
+        e = &g_array_index(m->e820, VireoE820Entry, i++);
+        g_assert_cmphex(e->addr, ==, 0x9fc00);
+        g_assert_cmphex(e->addr + e->size, ==, 0x100000);
+        g_assert_cmpint(e->type, ==, VIREO_E820_RESERVED);
+        e = &g_array_index(m->e820, VireoE820Entry, i++);
+        g_assert_cmphex(e->addr, ==, 0x100000);
+        g_assert_cmphex(e->addr + e->size, ==, m->acpi_base);
+        e = &g_array_index(m->e820, VireoE820Entry, i++);
+        g_assert_cmpint(e->type, ==, VIREO_E820_ACPI);
+        if (q35) {
+            e = &g_array_index(m->e820, VireoE820Entry, i++);
+            g_assert_cmphex(e->addr, ==, 0xb0000000ULL);
+            g_assert_cmpint(e->type, ==, VIREO_E820_RESERVED);
+        }
+        e = &g_array_index(m->e820, VireoE820Entry, i++);
+        g_assert_cmphex(e->addr, ==, 0xfec00000ULL);
+        e = &g_array_index(m->e820, VireoE820Entry, i++);
+        g_assert_cmphex(e->addr, ==, 0xfee00000ULL);
+        e = &g_array_index(m->e820, VireoE820Entry, i++);
+        g_assert_cmphex(e->addr + e->size, ==, 4 * GiB);
+        if (mc->above) {
+            e = &g_array_index(m->e820, VireoE820Entry, i++);
+            g_assert_cmphex(e->addr, ==, 4 * GiB);
+            g_assert_cmphex(e->size, ==, mc->above);
+        }
+        g_assert_cmpuint(i, ==, m->e820->len);
+        for (guint k = 0; k < m->e820->len; k++) {
+            e = &g_array_index(m->e820, VireoE820Entry, k);
+            if (e->type == VIREO_E820_RAM || e->type == VIREO_E820_ACPI)
+                ram_seen += e->size;
+            if (k)
+                g_assert_cmphex(e->addr, >=, (e - 1)->addr + (e - 1)->size);
+        }
+        /* all RAM is accounted for except the 640K-1M legacy hole */
+        g_assert_cmphex(ram_seen + (0x100000 - 0x9fc00), ==, expect_ram);
+    }
+}
+
+static void
+test_hugepages(void)
+{
+    g_autoptr(VireoHostCaps) host = fake_host("qemu64", NULL);
+    g_autoptr(TestDef) t = test_def_new("pc", 1, 512);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(VireoMachineDesc) d = NULL;
+    t->def.mem_backing.hugepages = TRUE;
+    d = resolve_with(t, host, &err);
+    g_assert_no_error(err);
+    g_assert_cmpuint(d->mem.hugepage_size, ==, 2 * MiB);
+    g_clear_pointer(&d, vireo_machine_desc_free);
+    host->has_hugepages = FALSE;
+    g_assert_null(resolve_with(t, host, &err));
+    g_assert_error(err, VIREO_ERROR, VIREO_ERR_CONFIG_UNSUPPORTED);
+}
+
+/* ---- devices ----------------------------------------------------------- */
+
+typedef struct {
+    TestDef *t;
+    VireoVideoDef video;
+    VireoNetDef net;
+    VireoDiskDef disk;
+    VireoMemballoonDef balloon;
+    VireoChrDef serial0, serial1;
+} NovaDevices;
+
+/* The seeds' Nova guest: cirrus video, one virtio NIC, one virtio disk, a
+ * balloon, a file-backed serial port. */
+static void
+nova_devices(NovaDevices *n, const char *machine)
+{
+    memset(n, 0, sizeof(*n));
+    n->t = test_def_new(machine, 1, 2048);
+    n->video.model = VIREO_VIDEO_CIRRUS;
+    n->net.type = VIREO_NET_TYPE_BRIDGE;
+    n->net.model = (char *)"virtio";
+    n->disk.bus = VIREO_DISK_BUS_VIRTIO;
+    n->disk.dst = (char *)"vda";
+    n->balloon.model = (char *)"virtio";
+    n->serial0.type = VIREO_CHR_TYPE_FILE;
+    n->serial0.src_path = (char *)"/tmp/console.log";
+    n->serial1.type = VIREO_CHR_TYPE_PTY;
+    g_ptr_array_add(n->t->def.videos, &n->video);
+    g_ptr_array_add(n->t->def.nets, &n->net);
+    g_ptr_array_add(n->t->def.disks, &n->disk);
+    g_ptr_array_add(n->t->def.serials, &n->serial0);
+    g_ptr_array_add(n->t->def.serials, &n->serial1);
+    n->t->def.memballoon = &n->balloon;
+    n->t->def.os.boot[0] = VIREO_BOOT_DISK;
+    n->t->def.os.nboot = 1;
+}
+
+static const VireoDeviceDesc *
+dev(const VireoMachineDesc *d, VireoDeviceKind kind, guint nth)
+{
+    const VireoDeviceDesc *x = vireo_machine_desc_find_device(d, kind, nth);
+    g_assert_nonnull(x);
+    return x;
+}
+
+static void
+test_devices_default_slots(void)
+{
+    NovaDevices n;
+    g_autoptr(VireoMachineDesc) d = NULL;
+    g_autoptr(GError) err = NULL;
+    nova_devices(&n, "pc-i440fx-trusty");
+    d = resolve_with(n.t, NULL, &err);
+    g_assert_no_error(err);
+    /* libvirt's i440fx layout: 00.0 host, 01.0 PIIX3, 01.1 IDE, 01.3 PM,
+     * 02.0 video, then NIC 03, disk 04, balloon 05 */
+    g_assert_cmpuint(dev(d, VIREO_DEV_PCI_HOST, 0)->pci_slot, ==, 0);
+    g_assert_cmpuint(dev(d, VIREO_DEV_ISA_BRIDGE, 0)->pci_slot, ==, 1);
+    g_assert_cmpuint(dev(d, VIREO_DEV_IDE_CONTROLLER, 0)->pci_function, ==, 1);
+    g_assert_cmpuint(dev(d, VIREO_DEV_PM, 0)->pci_function, ==, 3);
+    g_assert_cmpuint(dev(d, VIREO_DEV_VIDEO, 0)->pci_slot, ==, 2);
+    g_assert_cmpstr(dev(d, VIREO_DEV_VIDEO, 0)->model, ==, "cirrus-vga");
+    g_assert_cmpuint(dev(d, VIREO_DEV_VIRTIO_NET, 0)->pci_slot, ==, 3);
+    g_assert_cmpuint(dev(d, VIREO_DEV_VIRTIO_BLK, 0)->pci_slot, ==, 4);
+    g_assert_cmpstr(dev(d, VIREO_DEV_VIRTIO_BLK, 0)->id, ==, "virtio-disk0");
+    g_assert_cmpuint(dev(d, VIREO_DEV_VIRTIO_BLK, 0)->boot_index, ==, 1);
+    g_assert_cmpuint(dev(d, VIREO_DEV_VIRTIO_BALLOON, 0)->pci_slot, ==, 5);
+    /* legacy ISA */
+    g_assert_cmphex(dev(d, VIREO_DEV_SERIAL, 0)->io_base, ==, 0x3f8);
+    g_assert_cmpint(dev(d, VIREO_DEV_SERIAL, 0)->gsi, ==, 4);
+    g_assert_cmphex(dev(d, VIREO_DEV_SERIAL, 1)->io_base, ==, 0x2f8);
+    g_assert_cmpint(dev(d, VIREO_DEV_SERIAL, 1)->gsi, ==, 3);
+    g_assert_cmpint(dev(d, VIREO_DEV_SERIAL, 0)->chardev->type, ==, VIREO_CHR_TYPE_FILE);
+    g_assert_cmpstr(dev(d, VIREO_DEV_SERIAL, 0)->chardev->path, ==, "/tmp/console.log");
+    g_assert_cmphex(dev(d, VIREO_DEV_RTC, 0)->io_base, ==, 0x70);
+    g_assert_cmpint(dev(d, VIREO_DEV_RTC, 0)->gsi, ==, 8);
+    g_assert_cmphex(dev(d, VIREO_DEV_I8042, 0)->io_base, ==, 0x60);
+    g_assert_cmpint(dev(d, VIREO_DEV_I8042, 0)->gsi, ==, 1);
+    g_assert_cmphex(dev(d, VIREO_DEV_DEBUGCON, 0)->io_base, ==, 0x80);
+    g_assert_cmphex(dev(d, VIREO_DEV_DEBUGCON, 1)->io_base, ==, 0x402);
+    g_assert_cmphex(dev(d, VIREO_DEV_PM, 0)->io_base, ==, 0x600);
+    g_assert_cmphex(d->platform.pm1a_cnt_port, ==, 0x604);
+    g_assert_cmphex(d->platform.pm_tmr_port, ==, 0x608);
+    g_assert_cmpuint(d->platform.sci_irq, ==, 9);
+    g_assert_cmphex(d->platform.reset_port, ==, 0xcf9);
+    g_assert_cmphex(d->platform.reset_value, ==, 6);
+    test_def_free(n.t);
+}
+
+static void
+test_devices_address_honoured(void)
+{
+    NovaDevices n;
+    g_autoptr(VireoMachineDesc) d = NULL;
+    g_autoptr(GError) err = NULL;
+    nova_devices(&n, "pc");
+    n.net.address.type = VIREO_ADDRESS_PCI;
+    n.net.address.slot = 7;
+    d = resolve_with(n.t, NULL, &err);
+    g_assert_no_error(err);
+    /* the written slot is kept; the others fill from 3 up */
+    g_assert_cmpuint(dev(d, VIREO_DEV_VIRTIO_NET, 0)->pci_slot, ==, 7);
+    g_assert_cmpuint(dev(d, VIREO_DEV_VIRTIO_BLK, 0)->pci_slot, ==, 3);
+    g_assert_cmpuint(dev(d, VIREO_DEV_VIRTIO_BALLOON, 0)->pci_slot, ==, 4);
+    test_def_free(n.t);
+}
+
+static void
+test_devices_conflict(void)
+{
+    NovaDevices n;
+    g_autoptr(GError) err = NULL;
+    nova_devices(&n, "pc");
+    n.net.address.type = VIREO_ADDRESS_PCI;
+    n.net.address.slot = 4;
+    n.disk.address.type = VIREO_ADDRESS_PCI;
+    n.disk.address.slot = 4;
+    g_assert_null(resolve_with(n.t, NULL, &err));
+    g_assert_error(err, VIREO_ERROR, VIREO_ERR_CONFIG_UNSUPPORTED);
+    g_assert_nonnull(strstr(err->message, "Attempted double use of PCI Address 0000:00:04.0"));
+    g_clear_error(&err);
+    /* the chipset's IDE function is taken too */
+    n.disk.address.slot = 1;
+    n.disk.address.function = 1;
+    g_assert_null(resolve_with(n.t, NULL, &err));
+    g_assert_nonnull(strstr(err->message, "0000:00:01.1"));
+    test_def_free(n.t);
+}
+
+static void
+test_devices_q35(void)
+{
+    NovaDevices n;
+    g_autoptr(VireoMachineDesc) d = NULL;
+    nova_devices(&n, "q35");
+    d = resolve_with(n.t, NULL, NULL);
+    g_assert_nonnull(d);
+    g_assert_cmpuint(dev(d, VIREO_DEV_ISA_BRIDGE, 0)->pci_slot, ==, 0x1f);
+    g_assert_cmpuint(dev(d, VIREO_DEV_VIDEO, 0)->pci_slot, ==, 1);
+    g_assert_cmpuint(dev(d, VIREO_DEV_VIRTIO_NET, 0)->pci_slot, ==, 2);
+    g_assert_cmphex(dev(d, VIREO_DEV_PCI_HOST, 0)->mmio_base, ==, 0xb0000000ULL);
+    test_def_free(n.t);
+}
+
+/* ---- clock -------------------------------------------------------------- */
+
+static void
+test_clock(void)
+{
+    g_autoptr(TestDef) t = test_def_new("pc", 1, 128);
+    g_autoptr(VireoMachineDesc) d = NULL;
+    VireoTimerDef rtc = { .name = VIREO_TIMER_RTC,
+                          .tickpolicy = VIREO_TIMER_TICKPOLICY_CATCHUP };
+    VireoTimerDef hpet = { .name = VIREO_TIMER_HPET, .present = VIREO_TRISTATE_NO };
+    t->def.clock.timers = g_ptr_array_new();
+    g_ptr_array_add(t->def.clock.timers, &rtc);
+    g_ptr_array_add(t->def.clock.timers, &hpet);
+    t->def.clock.offset = VIREO_CLOCK_OFFSET_VARIABLE;
+    t->def.clock.adjustment = -3600;
+    t->def.clock.basis = VIREO_CLOCK_BASIS_LOCALTIME;
+    d = resolve_with(t, NULL, NULL);
+    g_assert_cmpint(d->clock.offset, ==, VIREO_CLOCK_OFFSET_VARIABLE);
+    g_assert_cmpint(d->clock.adjustment, ==, -3600);
+    g_assert_cmpint(d->clock.basis, ==, VIREO_CLOCK_BASIS_LOCALTIME);
+    g_assert_true(d->clock.rtc_catchup);
+    g_assert_false(d->clock.hpet);
+    g_assert_true(d->clock.kvmclock);
+    g_ptr_array_unref(t->def.clock.timers);
+}
+
+int
+main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    vireo_types_init();
+    g_test_add_func("/machine/select/named", test_select_named);
+    g_test_add_func("/machine/select/alias", test_select_alias);
+    g_test_add_func("/machine/select/distro", test_select_distro);
+    g_test_add_func("/machine/select/default", test_select_default);
+    g_test_add_func("/machine/select/unknown", test_select_unknown);
+    g_test_add_func("/machine/select/list", test_machine_list);
+    g_test_add_func("/machine/cpu/every-model", test_every_model);
+    g_test_add_func("/machine/cpu/model-facts", test_model_facts);
+    g_test_add_func("/machine/cpu/feature-spellings", test_feature_spellings);
+    g_test_add_func("/machine/cpu/policy-require", test_policy_require);
+    g_test_add_func("/machine/cpu/policy-require-missing", test_policy_require_missing);
+    g_test_add_func("/machine/cpu/policy-model-missing", test_policy_model_missing);
+    g_test_add_func("/machine/cpu/policy-optional", test_policy_optional);
+    g_test_add_func("/machine/cpu/policy-disable", test_policy_disable);
+    g_test_add_func("/machine/cpu/policy-forbid", test_policy_forbid);
+    g_test_add_func("/machine/cpu/policy-force", test_policy_force);
+    g_test_add_func("/machine/cpu/feature-conflict", test_feature_conflict);
+    g_test_add_func("/machine/cpu/feature-unknown", test_feature_unknown);
+    g_test_add_func("/machine/cpu/no-cpu-filters", test_no_cpu_filters);
+    g_test_add_func("/machine/cpu/host-passthrough", test_host_passthrough);
+    g_test_add_func("/machine/topology/cases", test_topology);
+    g_test_add_func("/machine/topology/dies", test_topology_dies);
+    g_test_add_func("/machine/topology/amd", test_topology_amd);
+    g_test_add_func("/machine/topology/mismatch-current", test_topology_mismatch_and_current);
+    g_test_add_func("/machine/memory/maps", test_memory_map);
+    g_test_add_func("/machine/memory/hugepages", test_hugepages);
+    g_test_add_func("/machine/devices/default-slots", test_devices_default_slots);
+    g_test_add_func("/machine/devices/address-honoured", test_devices_address_honoured);
+    g_test_add_func("/machine/devices/conflict", test_devices_conflict);
+    g_test_add_func("/machine/devices/q35", test_devices_q35);
+    g_test_add_func("/machine/clock", test_clock);
+    return g_test_run();
+}
