@@ -14,3 +14,19 @@ TESTS += tests/test-hw-serial
 tests_test_hw_serial_SOURCES = tests/test-hw-serial.c $(HW_HARNESS)
 tests_test_hw_serial_CPPFLAGS = $(HW_TEST_CPPFLAGS)
 tests_test_hw_serial_LDADD = $(HW_LIBS)
+
+check_PROGRAMS += tests/hw/acpi-dump
+tests_hw_acpi_dump_SOURCES = tests/hw/acpi-dump.c tests/hw/acpi-configs.h $(HW_HARNESS)
+tests_hw_acpi_dump_CPPFLAGS = $(HW_TEST_CPPFLAGS)
+tests_hw_acpi_dump_LDADD = $(HW_LIBS)
+TESTS += tests/hw/acpi-iasl.sh
+EXTRA_DIST += tests/hw/acpi-iasl.sh
+
+check_PROGRAMS += tests/test-hw-pm tests/test-hw-acpi
+TESTS += tests/test-hw-pm tests/test-hw-acpi
+tests_test_hw_pm_SOURCES = tests/test-hw-pm.c $(HW_HARNESS)
+tests_test_hw_pm_CPPFLAGS = $(HW_TEST_CPPFLAGS)
+tests_test_hw_pm_LDADD = $(HW_LIBS)
+tests_test_hw_acpi_SOURCES = tests/test-hw-acpi.c tests/hw/acpi-configs.h $(HW_HARNESS)
+tests_test_hw_acpi_CPPFLAGS = $(HW_TEST_CPPFLAGS)
+tests_test_hw_acpi_LDADD = $(HW_LIBS)

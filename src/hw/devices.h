@@ -4,7 +4,9 @@
 #include <glib-object.h>
 
 GType vireo_serial_get_type(void);
+GType vireo_pm_get_type(void);
 
 #define VIREO_HW_DEVICE_TYPES \
     vireo_device_get_type, \
-    vireo_serial_get_type,
+    vireo_serial_get_type, \
+    vireo_pm_get_type,

@@ -5,4 +5,7 @@ src_hw_libvireo_hw_a_SOURCES = \
 	src/hw/bus.c \
 	src/hw/device.c \
 	src/hw/chardev.c src/hw/chardev.h \
-	src/hw/serial.c src/hw/serial.h
+	src/hw/serial.c src/hw/serial.h \
+	src/hw/pm.c src/hw/pm.h \
+	src/hw/aml.c src/hw/aml.h \
+	src/hw/acpi.c src/hw/acpi.h
