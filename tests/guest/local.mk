@@ -34,3 +34,8 @@ EXTRA_DIST += tests/guest/guest.ld tests/guest/hello.c tests/guest/check.c \
 	tests/guest/lib tests/guest/domains
 # Keep the objects: they are intermediate to the pattern rules above.
 .SECONDARY: $(GUEST_LIB_OBJS) tests/guest/hello.guest.o tests/guest/check.guest.o
+
+# End-to-end: the same domains on vireo-vmm and on QEMU (the reference).
+TESTS += tests/guest/e2e-vireo.sh tests/guest/e2e-qemu.sh
+EXTRA_DIST += tests/guest/e2e-lib.sh tests/guest/e2e-vireo.sh \
+	tests/guest/e2e-qemu.sh tests/guest/domain-tool.py

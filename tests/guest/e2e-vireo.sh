@@ -1,0 +1,37 @@
+#!/bin/sh
+# The test guests on vireo-vmm: each domain of tests/guest/domains runs to
+# its end; every PASS/FAIL line the guest prints becomes a TAP line, and the
+# way the VMM ended (exit status, final log line) is checked against what
+# the guest did (ACPI power-off, or a reset under on_reboot='destroy').
+. "$(dirname "$0")/e2e-lib.sh"
+require_common
+[ -n "$VIREO_VMM" ] || VIREO_VMM=$abs_top_builddir/src/vireo-vmm
+[ -x "$VIREO_VMM" ] || skip_all "vireo-vmm not built ($VIREO_VMM)"
+
+for name in hello basic smp smp-dies cpu-model clock-variable reset-cf9 reset-triple-fault reset-acpi-reset; do
+    instantiate "$name"
+    t0=$(date +%s)
+    timeout "$E2E_TIMEOUT" "$VIREO_VMM" --domain "$XML" \
+        > "$E2E_TMP/$name.out" 2> "$E2E_TMP/$name.err"
+    rc=$?
+    t1=$(date +%s)
+    last=$(grep -v '^[[:space:]]*$' "$E2E_TMP/$name.err" | tail -n 1)
+    case $($DOMAIN_TOOL get "$XML" exit) in
+    poweroff) what="guest power-off"; pattern='power-\{0,1\}off\|guest-shutdown' ;;
+    *) what="guest reset with on_reboot=destroy"; pattern='reset' ;;
+    esac
+    tap_ok $rc "vireo $name: exits with status 0 at the guest's end" \
+        "status $rc; stderr: $(tail -n 3 "$E2E_TMP/$name.err")"
+    printf '%s\n' "$last" | grep -qi "$pattern"
+    tap_ok $? "vireo $name: final log line reports the $what" "final line: $last"
+    if [ "$name" = hello ]; then
+        grep -q 'Hello from vireo!' "$SERIAL"
+        tap_ok $? "vireo hello: greets on the serial port" "$(head -c 400 "$SERIAL")"
+        continue
+    fi
+    serial_to_tap "vireo $name" "$SERIAL"
+    case $name in basic|clock-variable)
+        rtc_to_tap "vireo $name" "$SERIAL" "$t0" "$t1" "$($DOMAIN_TOOL get "$XML" clock-adjust)" ;;
+    esac
+done
+tap_done
