@@ -1,1 +1,13 @@
-# tests for src/conf
+# tests for src/conf: xml2xml round trips, the libvirt oracle, parser units
+check_PROGRAMS += tests/test-xml2xml
+TESTS += tests/test-xml2xml
+tests_test_xml2xml_SOURCES = tests/test-xml2xml.c tests/test-conf-common.c tests/test-conf-common.h
+tests_test_xml2xml_LDADD = $(CONF_LIBS)
+EXTRA_DIST += tests/xml2xml
+
+# The libvirt oracle: built always, skips itself without libvirt.
+check_PROGRAMS += tests/test-oracle-libvirt
+TESTS += tests/test-oracle-libvirt
+tests_test_oracle_libvirt_SOURCES = tests/test-oracle-libvirt.c tests/test-conf-common.c tests/test-conf-common.h
+tests_test_oracle_libvirt_CFLAGS = $(AM_CFLAGS) $(LIBVIRT_CFLAGS)
+tests_test_oracle_libvirt_LDADD = $(CONF_LIBS) $(LIBVIRT_LIBS)

@@ -33,6 +33,7 @@ typedef struct {
     GPtrArray *pages;        /* VireoHugepage* (explicit <page> children) */
     gboolean nosharepages;
     gboolean locked;
+    guint line;                     /* source line of the element (0: added by vireo) */
 } VireoMemoryBacking;
 
 /* ---- vcpus ------------------------------------------------------------- */
@@ -94,6 +95,7 @@ typedef struct {
     char *nvram;             /* path */
     char *nvram_template;
     VireoSmbiosMode smbios;
+    guint line;                     /* source line of the element (0: added by vireo) */
 } VireoDomainOsDef;
 
 /* ---- features ---------------------------------------------------------- */
@@ -114,6 +116,7 @@ typedef struct {
     VireoTristate state[VIREO_DOMAIN_FEATURE_LAST];
     VireoTristate apic_eoi;       /* <apic eoi='on|off'/> */
     VireoTristate kvm_hidden;     /* <kvm><hidden state/></kvm> */
+    guint line;                     /* source line of the element (0: added by vireo) */
 } VireoDomainFeatures;
 
 /* ---- cpu --------------------------------------------------------------- */
@@ -185,8 +188,10 @@ typedef struct {
     char *vendor;                   /* <vendor>Intel</vendor> */
     gboolean has_topology;
     guint sockets, dies, clusters, cores, threads;
+    gboolean has_clusters;          /* clusters= written (libvirt >= 10.1) */
     GPtrArray *features;            /* VireoCpuFeatureDef* */
     GPtrArray *numa;                /* VireoNumaCell* */
+    guint line;                     /* source line of the element (0: added by vireo) */
 } VireoCpuDef;
 
 /* ---- clock ------------------------------------------------------------- */
@@ -255,6 +260,7 @@ typedef struct {
     VireoClockBasis basis;          /* offset='variable' */
     char *timezone;                 /* offset='timezone' */
     GPtrArray *timers;              /* VireoTimerDef* */
+    guint line;                     /* source line of the element (0: added by vireo) */
 } VireoClockDef;
 
 /* ---- lifecycle & pm ---------------------------------------------------- */
@@ -268,10 +274,14 @@ typedef enum {
     VIREO_LIFECYCLE_LAST
 } VireoLifecycleAction;
 VIREO_ENUM_DECL(vireo_lifecycle_action);
+/* What the parser leaves in on_poweroff/on_reboot/on_crash when the element
+ * is absent; post-parse replaces it with libvirt's default. */
+#define VIREO_LIFECYCLE_UNSET ((VireoLifecycleAction)-1)
 
 typedef struct {
     VireoTristate suspend_to_mem;
     VireoTristate suspend_to_disk;
+    guint line;                     /* source line of the element (0: added by vireo) */
 } VireoPmDef;
 
 /* ---- sysinfo ----------------------------------------------------------- */
@@ -287,6 +297,7 @@ typedef struct {
     GPtrArray *base_boards;         /* GPtrArray* of VireoSysinfoEntry* (one per <baseBoard>) */
     GPtrArray *chassis;
     GPtrArray *oem_strings;         /* char* */
+    guint line;                     /* source line of the element (0: added by vireo) */
 } VireoSysinfoDef;
 
 /* ---- device addresses -------------------------------------------------- */
@@ -410,6 +421,7 @@ typedef struct {
     guint boot_order;               /* 0: none */
     char *alias;                    /* <alias name=...> (live XML only) */
     VireoDeviceAddress address;
+    guint line;                     /* source line of the element (0: added by vireo) */
 } VireoDiskDef;
 
 /* ---- controllers ------------------------------------------------------- */
@@ -438,6 +450,7 @@ typedef struct {
     guint vectors;
     char *target_chassis_attrs;     /* reserved for <target> of pci controllers */
     VireoDeviceAddress address;
+    guint line;                     /* source line of the element (0: added by vireo) */
 } VireoControllerDef;
 
 /* ---- network interfaces ------------------------------------------------ */
@@ -468,6 +481,7 @@ typedef struct {
     char *model;                    /* "virtio", "e1000", "rtl8139", NULL */
     char *source_bridge;
     char *source_network;
+    char *source_portgroup;
     char *source_dev;               /* direct */
     char *source_mode;              /* direct: "vepa", "bridge", ... */
     char *target_dev;               /* "tap0" */
@@ -478,6 +492,7 @@ typedef struct {
     guint boot_order;
     char *alias;
     VireoDeviceAddress address;
+    guint line;                     /* source line of the element (0: added by vireo) */
 } VireoNetDef;
 
 /* ---- character devices: serial / console / channel --------------------- */
@@ -517,6 +532,7 @@ typedef struct {
     char *src_mode;                 /* unix/tcp: "bind"/"connect" */
     VireoTristate src_append;       /* file */
     char *src_host, *src_service;   /* tcp/udp */
+    char *connect_host, *connect_service; /* udp: <source mode='connect'> */
     char *protocol;                 /* tcp: "raw"/"telnet" */
     char *log_file;                 /* <log file=... append=...> */
     VireoTristate log_append;
@@ -527,6 +543,7 @@ typedef struct {
     char *target_name;              /* channel: "org.qemu.guest_agent.0" */
     char *alias;
     VireoDeviceAddress address;
+    guint line;                     /* source line of the element (0: added by vireo) */
 } VireoChrDef;
 
 /* ---- input, graphics, video ------------------------------------------- */
@@ -556,6 +573,7 @@ typedef struct {
     VireoInputType type;
     VireoInputBus bus;
     VireoDeviceAddress address;
+    guint line;                     /* source line of the element (0: added by vireo) */
 } VireoInputDef;
 
 typedef enum {
@@ -597,6 +615,7 @@ typedef struct {
     char *keymap;
     char *share_policy;
     GPtrArray *listens;             /* VireoGraphicsListen* */
+    guint line;                     /* source line of the element (0: added by vireo) */
 } VireoGraphicsDef;
 
 typedef enum {
@@ -620,10 +639,12 @@ VIREO_ENUM_DECL(vireo_video_model);
 typedef struct {
     VireoVideoModel model;
     guint vram;                     /* KiB; 0 when absent */
+    guint ram;                      /* KiB, qxl only; 0 when absent */
     guint heads;                    /* 0 when absent */
     VireoTristate primary;
     char *alias;
     VireoDeviceAddress address;
+    guint line;                     /* source line of the element (0: added by vireo) */
 } VireoVideoDef;
 
 /* ---- memballoon, rng, watchdog, panic ---------------------------------- */
@@ -634,6 +655,7 @@ typedef struct {
     VireoTristate autodeflate;
     char *alias;
     VireoDeviceAddress address;
+    guint line;                     /* source line of the element (0: added by vireo) */
 } VireoMemballoonDef;
 
 typedef struct {
@@ -643,6 +665,7 @@ typedef struct {
     guint rate_bytes, rate_period;
     char *alias;
     VireoDeviceAddress address;
+    guint line;                     /* source line of the element (0: added by vireo) */
 } VireoRngDef;
 
 typedef struct {
@@ -650,14 +673,24 @@ typedef struct {
     char *action;                   /* "reset", "poweroff", ... */
     char *alias;
     VireoDeviceAddress address;
+    guint line;                     /* source line of the element (0: added by vireo) */
 } VireoWatchdogDef;
 
 typedef struct {
     char *model;                    /* "isa", "hyperv", "pvpanic" ...; NULL */
     VireoDeviceAddress address;
+    guint line;                     /* source line of the element (0: added by vireo) */
 } VireoPanicDef;
 
 /* ---- the domain -------------------------------------------------------- */
+/* Source lines of top-level elements, so semantic validation can print
+ * FILE:LINE. 0 means absent (or added by post-parse). */
+typedef struct {
+    guint domain, name, uuid, genid, title, description, metadata;
+    guint memory, current_memory, max_memory, vcpu, iothreads, cputune;
+    guint on_poweroff, on_reboot, on_crash, devices, emulator;
+} VireoDomainLines;
+
 typedef struct {
     VireoDomainVirtType virt_type;
     int id;                         /* -1 when not running */
@@ -706,6 +739,7 @@ typedef struct {
     GPtrArray *rngs;                /* VireoRngDef* */
     GPtrArray *watchdogs;           /* VireoWatchdogDef* */
     GPtrArray *panics;              /* VireoPanicDef* */
+    VireoDomainLines lines;         /* where top-level elements were */
 } VireoDomainDef;
 
 VireoDomainDef *vireo_domain_def_new(void);
@@ -762,3 +796,51 @@ gboolean vireo_domain_schema_validate(xmlDoc *doc, const char *url,
 /* helpers other stages use */
 void vireo_mac_format(const guint8 mac[6], char out[18]);
 gboolean vireo_mac_parse(const char *str, guint8 mac[6]);
+
+/* Free functions of every sub-struct (GPtrArray free funcs use them). */
+void vireo_hugepage_free(VireoHugepage *p);
+void vireo_cpu_feature_def_free(VireoCpuFeatureDef *f);
+void vireo_numa_cell_free(VireoNumaCell *c);
+void vireo_cpu_def_free(VireoCpuDef *cpu);
+void vireo_timer_def_free(VireoTimerDef *t);
+void vireo_sysinfo_entry_free(VireoSysinfoEntry *e);
+void vireo_sysinfo_def_free(VireoSysinfoDef *s);
+void vireo_net_host_free(VireoNetHost *h);
+void vireo_disk_def_free(VireoDiskDef *d);
+void vireo_controller_def_free(VireoControllerDef *c);
+void vireo_net_def_free(VireoNetDef *n);
+void vireo_chr_def_free(VireoChrDef *c);
+VireoChrDef *vireo_chr_def_copy(const VireoChrDef *c);
+void vireo_input_def_free(VireoInputDef *i);
+void vireo_graphics_listen_free(VireoGraphicsListen *l);
+void vireo_graphics_def_free(VireoGraphicsDef *g);
+void vireo_video_def_free(VireoVideoDef *v);
+void vireo_memballoon_def_free(VireoMemballoonDef *m);
+void vireo_rng_def_free(VireoRngDef *r);
+void vireo_watchdog_def_free(VireoWatchdogDef *w);
+void vireo_panic_def_free(VireoPanicDef *p);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VireoCpuDef, vireo_cpu_def_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VireoCpuFeatureDef, vireo_cpu_feature_def_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VireoDiskDef, vireo_disk_def_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VireoControllerDef, vireo_controller_def_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VireoNetDef, vireo_net_def_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VireoChrDef, vireo_chr_def_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VireoInputDef, vireo_input_def_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VireoGraphicsDef, vireo_graphics_def_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VireoVideoDef, vireo_video_def_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VireoMemballoonDef, vireo_memballoon_def_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VireoRngDef, vireo_rng_def_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VireoWatchdogDef, vireo_watchdog_def_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VireoPanicDef, vireo_panic_def_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VireoSysinfoDef, vireo_sysinfo_def_free)
+
+/* The parser alone, without schema, post-parse or validation: what
+ * vireo_domain_def_parse_node runs first. Tests and tools that want the
+ * document exactly as written use it. */
+VireoDomainDef *vireo_domain_def_parse_xml(xmlDoc *doc, xmlNode *root,
+                                           VireoDomainParseFlags flags,
+                                           GError **error);
+
+/* libvirt's virDiskNameToIndex: "vda" -> 0, "hdc" -> 2, "sdaa" -> 26;
+ * -1 when the name has no known prefix or letters. */
+int vireo_disk_name_to_index(const char *name);

@@ -1,0 +1,916 @@
+/* vireo: parsers for the <devices> of libvirt's domain XML, one function per
+ * device kind, with libvirt's parse-time defaults (disk bus from the target
+ * name, cdrom read-only, serial port numbering, input bus). */
+#include <config.h>
+#include <string.h>
+#include "conf/domain_conf.h"
+#include "conf/domain_conf_priv.h"
+#include "util/vireo-error.h"
+#include "util/vireo-i18n.h"
+
+#define TRY(expr) do { if ((expr) < 0) return FALSE; } while (0)
+
+typedef struct {
+    VireoDomainParseFlags flags;
+} DevCtx;
+
+/* ---- addresses --------------------------------------------------------- */
+static gboolean
+parse_pci_address(xmlNode *node, VireoDeviceAddress *a, GError **error)
+{
+    if (!vireo_conf_check_leaf(node, "type domain bus slot function multifunction", error))
+        return FALSE;
+    TRY(vireo_xml_prop_uint(node, "domain", 0, 0, &a->domain, error));
+    TRY(vireo_xml_prop_uint(node, "bus", 0, 0, &a->bus, error));
+    TRY(vireo_xml_prop_uint(node, "slot", 0, 0, &a->slot, error));
+    TRY(vireo_xml_prop_uint(node, "function", 0, 0, &a->function, error));
+    TRY(vireo_xml_prop_onoff(node, "multifunction", 0, &a->multifunction, error));
+    if (a->domain > 0xffff || a->bus > 0xff || a->slot > 0x1f || a->function > 7) {
+        vireo_error_set(error, VIREO_ERR_XML_ERROR,
+                        _("PCI address out of range on line %u"), vireo_conf_line(node));
+        return FALSE;
+    }
+    return TRUE;
+}
+
+gboolean
+vireo_device_address_parse(xmlNode *node, VireoDeviceAddress *a, GError **error)
+{
+    int type = 0;
+    TRY(vireo_xml_prop_enum(node, "type", vireo_address_type_from_string,
+                            VIREO_XML_PROP_REQUIRED | VIREO_XML_PROP_NONZERO, &type, error));
+    a->type = type;
+    switch (a->type) {
+    case VIREO_ADDRESS_PCI:
+        return parse_pci_address(node, a, error);
+    case VIREO_ADDRESS_DRIVE:
+        if (!vireo_conf_check_leaf(node, "type controller bus target unit", error))
+            return FALSE;
+        TRY(vireo_xml_prop_uint(node, "controller", 10, 0, &a->controller, error));
+        TRY(vireo_xml_prop_uint(node, "bus", 10, 0, &a->bus, error));
+        TRY(vireo_xml_prop_uint(node, "target", 10, 0, &a->target, error));
+        TRY(vireo_xml_prop_uint(node, "unit", 10, 0, &a->unit, error));
+        return TRUE;
+    case VIREO_ADDRESS_VIRTIO_SERIAL: {
+        int rc;
+        if (!vireo_conf_check_leaf(node, "type controller bus port", error))
+            return FALSE;
+        TRY(vireo_xml_prop_uint(node, "controller", 10, 0, &a->controller, error));
+        TRY(vireo_xml_prop_uint(node, "bus", 10, 0, &a->bus, error));
+        rc = vireo_xml_prop_uint(node, "port", 10, 0, &a->port, error);
+        TRY(rc);
+        a->has_port = rc > 0;
+        return TRUE;
+    }
+    case VIREO_ADDRESS_CCID:
+        if (!vireo_conf_check_leaf(node, "type controller slot", error))
+            return FALSE;
+        TRY(vireo_xml_prop_uint(node, "controller", 10, 0, &a->controller, error));
+        TRY(vireo_xml_prop_uint(node, "slot", 10, 0, &a->slot, error));
+        return TRUE;
+    case VIREO_ADDRESS_USB:
+        if (!vireo_conf_check_leaf(node, "type bus port", error))
+            return FALSE;
+        TRY(vireo_xml_prop_uint(node, "bus", 10, 0, &a->bus, error));
+        a->usb_port = vireo_xml_prop_string(node, "port");
+        return TRUE;
+    case VIREO_ADDRESS_ISA:
+        if (!vireo_conf_check_leaf(node, "type iobase irq", error))
+            return FALSE;
+        TRY(vireo_xml_prop_uint(node, "iobase", 0, 0, &a->iobase, error));
+        TRY(vireo_xml_prop_uint(node, "irq", 0, 0, &a->irq, error));
+        return TRUE;
+    default:
+        return vireo_conf_check_leaf(node, "type", error);
+    }
+}
+
+/* <alias> and <address> are common to most devices. */
+static gboolean
+parse_common_child(xmlNode *c, char **alias, VireoDeviceAddress *addr,
+                   GError **error)
+{
+    if (vireo_conf_node_is(c, "address"))
+        return vireo_device_address_parse(c, addr, error);
+    if (!vireo_conf_check_leaf(c, "name", error))
+        return FALSE;
+    g_free(*alias);
+    return vireo_xml_prop_string_req(c, "name", alias, error) > 0;
+}
+
+static gboolean
+parse_boot_order(xmlNode *c, guint *order, GError **error)
+{
+    if (!vireo_conf_check_leaf(c, "order", error))
+        return FALSE;
+    return vireo_xml_prop_uint(c, "order", 10, VIREO_XML_PROP_REQUIRED |
+                               VIREO_XML_PROP_NONZERO, order, error) > 0;
+}
+
+/* ---- disks ------------------------------------------------------------- */
+static gboolean
+parse_disk_driver(VireoDiskDef *d, xmlNode *c, GError **error)
+{
+    int cache = 0, io = 0, discard = 0;
+    if (!vireo_conf_check_leaf(c, "name type cache io discard", error))
+        return FALSE;
+    d->driver_name = vireo_xml_prop_string(c, "name");
+    d->driver_type = vireo_xml_prop_string(c, "type");
+    TRY(vireo_xml_prop_enum(c, "cache", vireo_disk_cache_from_string,
+                            VIREO_XML_PROP_NONZERO, &cache, error));
+    TRY(vireo_xml_prop_enum(c, "io", vireo_disk_io_from_string,
+                            VIREO_XML_PROP_NONZERO, &io, error));
+    TRY(vireo_xml_prop_enum(c, "discard", vireo_disk_discard_from_string,
+                            VIREO_XML_PROP_NONZERO, &discard, error));
+    d->cache = cache;
+    d->io = io;
+    d->discard = discard;
+    return TRUE;
+}
+
+static gboolean
+parse_disk_source(VireoDiskDef *d, xmlNode *c, GError **error)
+{
+    switch (d->type) {
+    case VIREO_DISK_TYPE_FILE:
+        if (!vireo_conf_check_leaf(c, "file", error))
+            return FALSE;
+        d->src_path = vireo_xml_prop_string(c, "file");
+        return TRUE;
+    case VIREO_DISK_TYPE_BLOCK:
+        if (!vireo_conf_check_leaf(c, "dev", error))
+            return FALSE;
+        d->src_path = vireo_xml_prop_string(c, "dev");
+        return TRUE;
+    case VIREO_DISK_TYPE_DIR:
+        if (!vireo_conf_check_leaf(c, "dir", error))
+            return FALSE;
+        d->src_path = vireo_xml_prop_string(c, "dir");
+        return TRUE;
+    case VIREO_DISK_TYPE_VOLUME:
+        if (!vireo_conf_check_leaf(c, "pool volume", error))
+            return FALSE;
+        d->src_pool = vireo_xml_prop_string(c, "pool");
+        d->src_volume = vireo_xml_prop_string(c, "volume");
+        return TRUE;
+    default:
+        break;
+    }
+    if (!vireo_conf_check_node(c, "protocol name", "host", error))
+        return FALSE;
+    TRY(vireo_xml_prop_string_req(c, "protocol", &d->src_protocol, error));
+    d->src_name = vireo_xml_prop_string(c, "name");
+    d->src_hosts = g_ptr_array_new_with_free_func((GDestroyNotify)vireo_net_host_free);
+    VIREO_CONF_FOREACH_CHILD(c, h) {
+        VireoNetHost *host;
+        if (!vireo_conf_check_leaf(h, "name port", error))
+            return FALSE;
+        host = g_new0(VireoNetHost, 1);
+        host->name = vireo_xml_prop_string(h, "name");
+        host->port = vireo_xml_prop_string(h, "port");
+        g_ptr_array_add(d->src_hosts, host);
+    }
+    return TRUE;
+}
+
+static gboolean
+parse_disk_target(VireoDiskDef *d, xmlNode *c, GError **error)
+{
+    int bus = 0;
+    if (!vireo_conf_check_leaf(c, "dev bus removable", error))
+        return FALSE;
+    TRY(vireo_xml_prop_string_req(c, "dev", &d->dst, error));
+    TRY(vireo_xml_prop_enum(c, "bus", vireo_disk_bus_from_string,
+                            VIREO_XML_PROP_NONZERO, &bus, error));
+    d->bus = bus;
+    TRY(vireo_xml_prop_onoff(c, "removable", 0, &d->removable, error));
+    return TRUE;
+}
+
+/* libvirt derives a missing bus from the device or the target's prefix. */
+static VireoDiskBus
+disk_default_bus(const VireoDiskDef *d)
+{
+    static const struct { const char *prefix; VireoDiskBus bus; } map[] = {
+        { "hd", VIREO_DISK_BUS_IDE }, { "sd", VIREO_DISK_BUS_SCSI },
+        { "vd", VIREO_DISK_BUS_VIRTIO }, { "xvd", VIREO_DISK_BUS_XEN },
+        { "ubd", VIREO_DISK_BUS_UML },
+    };
+    if (d->device == VIREO_DISK_DEVICE_FLOPPY)
+        return VIREO_DISK_BUS_FDC;
+    for (gsize i = 0; i < G_N_ELEMENTS(map); i++) {
+        if (g_str_has_prefix(d->dst, map[i].prefix))
+            return map[i].bus;
+    }
+    return VIREO_DISK_BUS_IDE;
+}
+
+static gboolean
+parse_disk_child(VireoDiskDef *d, xmlNode *c, GError **error)
+{
+    const char *n = (const char *)c->name;
+    if (g_str_equal(n, "driver"))
+        return parse_disk_driver(d, c, error);
+    if (g_str_equal(n, "source"))
+        return parse_disk_source(d, c, error);
+    if (g_str_equal(n, "target"))
+        return parse_disk_target(d, c, error);
+    if (g_str_equal(n, "serial")) {
+        if (!vireo_conf_check_leaf(c, NULL, error))
+            return FALSE;
+        g_free(d->serial);
+        d->serial = vireo_conf_content(c);
+        return TRUE;
+    }
+    if (g_str_equal(n, "readonly") || g_str_equal(n, "shareable")) {
+        if (!vireo_conf_check_leaf(c, NULL, error))
+            return FALSE;
+        *(g_str_equal(n, "readonly") ? &d->readonly : &d->shareable) = TRUE;
+        return TRUE;
+    }
+    if (g_str_equal(n, "boot"))
+        return parse_boot_order(c, &d->boot_order, error);
+    return parse_common_child(c, &d->alias, &d->address, error);
+}
+
+static gboolean
+parse_disk(VireoDomainDef *def, xmlNode *node, GError **error)
+{
+    g_autoptr(VireoDiskDef) d = g_new0(VireoDiskDef, 1);
+    VireoDiskDef *disk;
+    int type = VIREO_DISK_TYPE_FILE, device = VIREO_DISK_DEVICE_DISK;
+
+    if (!vireo_conf_check_node(node, "type device",
+                               "driver source target serial readonly shareable "
+                               "boot address alias", error))
+        return FALSE;
+    d->line = vireo_conf_line(node);
+    TRY(vireo_xml_prop_enum(node, "type", vireo_disk_type_from_string, 0, &type, error));
+    TRY(vireo_xml_prop_enum(node, "device", vireo_disk_device_from_string, 0, &device, error));
+    d->type = type;
+    d->device = device;
+    VIREO_CONF_FOREACH_CHILD(node, c) {
+        if (!parse_disk_child(d, c, error))
+            return FALSE;
+    }
+    if (!d->dst) {
+        vireo_error_set(error, VIREO_ERR_NO_SOURCE,
+                        _("missing disk target (disk on line %u)"), d->line);
+        return FALSE;
+    }
+    /* A CD-ROM is read-only media in libvirt's model. */
+    if (d->device == VIREO_DISK_DEVICE_CDROM)
+        d->readonly = TRUE;
+    /* libvirt sorts before it derives a missing bus, so a disk without
+     * bus= lands at the end; keep that order. */
+    disk = g_steal_pointer(&d);
+    vireo_domain_disk_insert(def, disk);
+    if (disk->bus == VIREO_DISK_BUS_NONE)
+        disk->bus = disk_default_bus(disk);
+    return TRUE;
+}
+
+/* libvirt keeps disks of one bus together, sorted by target index. */
+void
+vireo_domain_disk_insert(VireoDomainDef *def, VireoDiskDef *disk)
+{
+    int insert_at = -1;
+    int new_idx = vireo_disk_name_to_index(disk->dst);
+    for (int i = (int)def->disks->len - 1; i >= 0; i--) {
+        VireoDiskDef *cur = g_ptr_array_index(def->disks, i);
+        if (cur->bus != disk->bus)
+            continue;
+        if (vireo_disk_name_to_index(cur->dst) > new_idx)
+            insert_at = i;
+        else if (insert_at == -1)
+            insert_at = i + 1;
+    }
+    if (insert_at == -1 || insert_at >= (int)def->disks->len)
+        g_ptr_array_add(def->disks, disk);
+    else
+        g_ptr_array_insert(def->disks, insert_at, disk);
+}
+
+/* ---- controllers ------------------------------------------------------- */
+static gboolean
+parse_controller(VireoDomainDef *def, xmlNode *node, GError **error)
+{
+    g_autoptr(VireoControllerDef) c = g_new0(VireoControllerDef, 1);
+    int type = 0, rc;
+
+    if (!vireo_conf_check_node(node, "type index model ports vectors", "address alias", error))
+        return FALSE;
+    c->line = vireo_conf_line(node);
+    c->idx = -1;
+    TRY(vireo_xml_prop_enum(node, "type", vireo_controller_type_from_string,
+                            VIREO_XML_PROP_REQUIRED, &type, error));
+    c->type = type;
+    TRY(vireo_xml_prop_int(node, "index", 10, 0, &c->idx, error));
+    if (c->idx < -1) {
+        g_autofree char *v = vireo_xml_prop_string(node, "index");
+        vireo_error_set(error, VIREO_ERR_XML_ERROR,
+                        _("invalid value '%s' for attribute 'index' in controller on line %u"),
+                        v, c->line);
+        return FALSE;
+    }
+    c->model = vireo_xml_prop_string(node, "model");
+    rc = vireo_xml_prop_uint(node, "ports", 10, 0, &c->ports, error);
+    TRY(rc);
+    c->has_ports = rc > 0;
+    rc = vireo_xml_prop_uint(node, "vectors", 10, 0, &c->vectors, error);
+    TRY(rc);
+    c->has_vectors = rc > 0;
+    VIREO_CONF_FOREACH_CHILD(node, ch) {
+        g_autofree char *alias = NULL;
+        if (!parse_common_child(ch, &alias, &c->address, error))
+            return FALSE;
+    }
+    vireo_domain_controller_insert(def, g_steal_pointer(&c));
+    return TRUE;
+}
+
+/* libvirt keeps controllers of one type sorted by index. */
+void
+vireo_domain_controller_insert(VireoDomainDef *def, VireoControllerDef *ctrl)
+{
+    int insert_at = -1;
+    for (int i = (int)def->controllers->len - 1; i >= 0; i--) {
+        VireoControllerDef *cur = g_ptr_array_index(def->controllers, i);
+        if (cur->type != ctrl->type)
+            continue;
+        if (ctrl->idx == -1) {
+            insert_at = i + 1;
+            break;
+        }
+        if (cur->idx > ctrl->idx)
+            insert_at = i;
+        else if (cur->idx < ctrl->idx && insert_at == -1)
+            insert_at = i + 1;
+    }
+    if (insert_at == -1 || insert_at >= (int)def->controllers->len)
+        g_ptr_array_add(def->controllers, ctrl);
+    else
+        g_ptr_array_insert(def->controllers, insert_at, ctrl);
+}
+
+/* ---- interfaces -------------------------------------------------------- */
+static gboolean
+parse_net_source(VireoNetDef *n, xmlNode *c, GError **error)
+{
+    switch (n->type) {
+    case VIREO_NET_TYPE_BRIDGE:
+        if (!vireo_conf_check_leaf(c, "bridge", error))
+            return FALSE;
+        n->source_bridge = vireo_xml_prop_string(c, "bridge");
+        return TRUE;
+    case VIREO_NET_TYPE_NETWORK:
+        if (!vireo_conf_check_leaf(c, "network portgroup", error))
+            return FALSE;
+        n->source_network = vireo_xml_prop_string(c, "network");
+        n->source_portgroup = vireo_xml_prop_string(c, "portgroup");
+        return TRUE;
+    case VIREO_NET_TYPE_DIRECT:
+        if (!vireo_conf_check_leaf(c, "dev mode", error))
+            return FALSE;
+        n->source_dev = vireo_xml_prop_string(c, "dev");
+        n->source_mode = vireo_xml_prop_string(c, "mode");
+        return TRUE;
+    default:
+        vireo_error_set(error, VIREO_ERR_CONFIG_UNSUPPORTED,
+                        _("element 'source' on line %u is not supported for interface type '%s'"),
+                        vireo_conf_line(c), vireo_net_type_to_string(n->type));
+        return FALSE;
+    }
+}
+
+static gboolean
+parse_net_child(VireoNetDef *n, xmlNode *c, GError **error)
+{
+    const char *name = (const char *)c->name;
+    if (g_str_equal(name, "mac")) {
+        g_autofree char *mac = NULL;
+        if (!vireo_conf_check_leaf(c, "address", error))
+            return FALSE;
+        TRY(vireo_xml_prop_string_req(c, "address", &mac, error));
+        if (!vireo_mac_parse(mac, n->mac)) {
+            vireo_error_set(error, VIREO_ERR_XML_ERROR,
+                            _("unable to parse mac address '%s' (line %u)"), mac,
+                            vireo_conf_line(c));
+            return FALSE;
+        }
+        if (n->mac[0] & 1) {
+            vireo_error_set(error, VIREO_ERR_XML_ERROR,
+                            _("expected unicast mac address, found multicast '%s' (line %u)"),
+                            mac, vireo_conf_line(c));
+            return FALSE;
+        }
+        n->mac_generated = FALSE;
+        return TRUE;
+    }
+    if (g_str_equal(name, "source"))
+        return parse_net_source(n, c, error);
+    if (g_str_equal(name, "target") || g_str_equal(name, "model") ||
+        g_str_equal(name, "script")) {
+        const char *attr = name[0] == 't' ? "dev" : name[0] == 'm' ? "type" : "path";
+        char **slot = name[0] == 't' ? &n->target_dev : name[0] == 'm' ? &n->model :
+                      &n->script_path;
+        if (!vireo_conf_check_leaf(c, attr, error))
+            return FALSE;
+        g_free(*slot);
+        return vireo_xml_prop_string_req(c, attr, slot, error) > 0;
+    }
+    if (g_str_equal(name, "driver")) {
+        if (!vireo_conf_check_leaf(c, "name queues", error))
+            return FALSE;
+        n->driver_name = vireo_xml_prop_string(c, "name");
+        return vireo_xml_prop_uint(c, "queues", 10, 0, &n->driver_queues, error) >= 0;
+    }
+    if (g_str_equal(name, "mtu")) {
+        if (!vireo_conf_check_leaf(c, "size", error))
+            return FALSE;
+        return vireo_xml_prop_uint(c, "size", 10, VIREO_XML_PROP_REQUIRED |
+                                   VIREO_XML_PROP_NONZERO, &n->mtu, error) > 0;
+    }
+    if (g_str_equal(name, "boot"))
+        return parse_boot_order(c, &n->boot_order, error);
+    return parse_common_child(c, &n->alias, &n->address, error);
+}
+
+static gboolean
+parse_interface(VireoDomainDef *def, xmlNode *node, GError **error)
+{
+    g_autoptr(VireoNetDef) n = g_new0(VireoNetDef, 1);
+    int type = 0;
+
+    if (!vireo_conf_check_node(node, "type", "mac source target model driver script "
+                               "mtu boot address alias", error))
+        return FALSE;
+    n->line = vireo_conf_line(node);
+    TRY(vireo_xml_prop_enum(node, "type", vireo_net_type_from_string,
+                            VIREO_XML_PROP_REQUIRED, &type, error));
+    n->type = type;
+    n->mac_generated = TRUE;  /* until a <mac> says otherwise */
+    VIREO_CONF_FOREACH_CHILD(node, c) {
+        if (!parse_net_child(n, c, error))
+            return FALSE;
+    }
+    g_ptr_array_add(def->nets, g_steal_pointer(&n));
+    return TRUE;
+}
+
+/* ---- character devices ------------------------------------------------- */
+static gboolean
+parse_chr_source(VireoChrDef *chr, xmlNode *c, GError **error)
+{
+    g_autofree char *mode = NULL;
+    if (!vireo_conf_check_leaf(c, "path mode host service append", error))
+        return FALSE;
+    mode = vireo_xml_prop_string(c, "mode");
+    if (chr->type == VIREO_CHR_TYPE_UDP && (!mode || g_str_equal(mode, "connect"))) {
+        /* udp has two sources: the local (bind) and remote (connect) end. */
+        chr->connect_host = vireo_xml_prop_string(c, "host");
+        chr->connect_service = vireo_xml_prop_string(c, "service");
+        return TRUE;
+    }
+    if (mode && !g_str_equal(mode, "bind") && !g_str_equal(mode, "connect")) {
+        vireo_error_set(error, VIREO_ERR_XML_ERROR,
+                        _("invalid value '%s' for attribute 'mode' in element 'source' on line %u"),
+                        mode, vireo_conf_line(c));
+        return FALSE;
+    }
+    g_free(chr->src_mode);
+    chr->src_mode = g_steal_pointer(&mode);
+    chr->src_path = vireo_xml_prop_string(c, "path");
+    chr->src_host = vireo_xml_prop_string(c, "host");
+    chr->src_service = vireo_xml_prop_string(c, "service");
+    return vireo_xml_prop_onoff(c, "append", 0, &chr->src_append, error) >= 0;
+}
+
+static gboolean
+parse_chr_target(VireoChrDef *chr, xmlNode *c, GError **error)
+{
+    int rc;
+    if (!vireo_conf_check_node(c, "type port name", "model", error))
+        return FALSE;
+    chr->target_type = vireo_xml_prop_string(c, "type");
+    rc = vireo_xml_prop_uint(c, "port", 10, 0, &chr->target_port, error);
+    TRY(rc);
+    chr->has_target_port = rc > 0;
+    chr->target_name = vireo_xml_prop_string(c, "name");
+    VIREO_CONF_FOREACH_CHILD(c, m) {
+        if (!vireo_conf_check_leaf(m, "name", error))
+            return FALSE;
+        TRY(vireo_xml_prop_string_req(m, "name", &chr->target_model, error));
+    }
+    return TRUE;
+}
+
+static gboolean
+parse_chr_child(VireoChrDef *chr, xmlNode *c, GError **error)
+{
+    const char *n = (const char *)c->name;
+    if (g_str_equal(n, "source"))
+        return parse_chr_source(chr, c, error);
+    if (g_str_equal(n, "target"))
+        return parse_chr_target(chr, c, error);
+    if (g_str_equal(n, "protocol")) {
+        if (!vireo_conf_check_leaf(c, "type", error))
+            return FALSE;
+        g_free(chr->protocol);
+        chr->protocol = vireo_xml_prop_string(c, "type");
+        return TRUE;
+    }
+    if (g_str_equal(n, "log")) {
+        if (!vireo_conf_check_leaf(c, "file append", error))
+            return FALSE;
+        TRY(vireo_xml_prop_string_req(c, "file", &chr->log_file, error));
+        return vireo_xml_prop_onoff(c, "append", 0, &chr->log_append, error) >= 0;
+    }
+    return parse_common_child(c, &chr->alias, &chr->address, error);
+}
+
+static VireoChrDef *
+parse_chr(xmlNode *node, VireoChrDeviceType device, GError **error)
+{
+    g_autoptr(VireoChrDef) chr = g_new0(VireoChrDef, 1);
+    int type = VIREO_CHR_TYPE_PTY;
+
+    if (!vireo_conf_check_node(node, "type", "source target protocol log address alias", error))
+        return NULL;
+    chr->line = vireo_conf_line(node);
+    chr->device = device;
+    if (vireo_xml_prop_enum(node, "type", vireo_chr_type_from_string, 0, &type, error) < 0)
+        return NULL;
+    chr->type = type;
+    VIREO_CONF_FOREACH_CHILD(node, c) {
+        if (!parse_chr_child(chr, c, error))
+            return NULL;
+    }
+    return g_steal_pointer(&chr);
+}
+
+/* A serial port without port= takes the next number after the highest
+ * one of all serial ports (libvirt looks at the whole list, also at ports
+ * written further down). */
+void
+vireo_domain_devices_finish(VireoDomainDef *def)
+{
+    for (guint i = 0; i < def->serials->len; i++) {
+        VireoChrDef *chr = g_ptr_array_index(def->serials, i);
+        int maxport = -1;
+        if (chr->has_target_port)
+            continue;
+        for (guint j = 0; j < def->serials->len; j++) {
+            VireoChrDef *o = g_ptr_array_index(def->serials, j);
+            if (o->has_target_port && (int)o->target_port > maxport)
+                maxport = (int)o->target_port;
+        }
+        chr->target_port = (guint)(maxport + 1);
+        chr->has_target_port = TRUE;
+    }
+}
+
+static gboolean
+parse_chr_device(VireoDomainDef *def, xmlNode *node, GError **error)
+{
+    const char *n = (const char *)node->name;
+    VireoChrDeviceType kind = g_str_equal(n, "serial") ? VIREO_CHR_DEVICE_SERIAL :
+                              g_str_equal(n, "console") ? VIREO_CHR_DEVICE_CONSOLE :
+                              VIREO_CHR_DEVICE_CHANNEL;
+    VireoChrDef *chr = parse_chr(node, kind, error);
+    if (!chr)
+        return FALSE;
+    if (kind == VIREO_CHR_DEVICE_SERIAL) {
+        g_ptr_array_add(def->serials, chr);
+    } else if (kind == VIREO_CHR_DEVICE_CONSOLE) {
+        g_ptr_array_add(def->consoles, chr);
+    } else {
+        g_ptr_array_add(def->channels, chr);
+    }
+    return TRUE;
+}
+
+/* ---- input, graphics, video -------------------------------------------- */
+static gboolean
+parse_input(VireoDomainDef *def, xmlNode *node, GError **error)
+{
+    g_autoptr(VireoInputDef) in = g_new0(VireoInputDef, 1);
+    int type = 0, bus = VIREO_INPUT_BUS_DEFAULT;
+
+    if (!vireo_conf_check_node(node, "type bus", "address alias", error))
+        return FALSE;
+    in->line = vireo_conf_line(node);
+    TRY(vireo_xml_prop_enum(node, "type", vireo_input_type_from_string,
+                            VIREO_XML_PROP_REQUIRED, &type, error));
+    TRY(vireo_xml_prop_enum(node, "bus", vireo_input_bus_from_string,
+                            VIREO_XML_PROP_NONZERO, &bus, error));
+    in->type = type;
+    in->bus = bus;
+    VIREO_CONF_FOREACH_CHILD(node, c) {
+        g_autofree char *alias = NULL;
+        if (!parse_common_child(c, &alias, &in->address, error))
+            return FALSE;
+    }
+    /* libvirt on x86: mouse and keyboard default to PS/2, a tablet to USB. */
+    if (in->bus == VIREO_INPUT_BUS_DEFAULT)
+        in->bus = in->type == VIREO_INPUT_TYPE_TABLET ? VIREO_INPUT_BUS_USB :
+                  VIREO_INPUT_BUS_PS2;
+    g_ptr_array_add(def->inputs, g_steal_pointer(&in));
+    return TRUE;
+}
+
+static gboolean
+parse_graphics_listen(VireoGraphicsDef *g, xmlNode *c, GError **error)
+{
+    VireoGraphicsListen *l;
+    int type = 0;
+    if (!vireo_conf_check_leaf(c, "type address network socket", error))
+        return FALSE;
+    TRY(vireo_xml_prop_enum(c, "type", vireo_listen_type_from_string,
+                            VIREO_XML_PROP_REQUIRED | VIREO_XML_PROP_NONZERO, &type, error));
+    l = g_new0(VireoGraphicsListen, 1);
+    l->type = type;
+    l->address = vireo_xml_prop_string(c, "address");
+    l->network = vireo_xml_prop_string(c, "network");
+    l->socket = vireo_xml_prop_string(c, "socket");
+    g_ptr_array_add(g->listens, l);
+    return TRUE;
+}
+
+/* listen= is a shorthand of the first <listen type='address'>; libvirt
+ * accepts both only when they agree. */
+static gboolean
+graphics_merge_listen_attr(VireoGraphicsDef *g, xmlNode *node, GError **error)
+{
+    g_autofree char *attr = vireo_xml_prop_string(node, "listen");
+    VireoGraphicsListen *first;
+    if (!attr)
+        return TRUE;
+    if (g->listens->len == 0) {
+        VireoGraphicsListen *l = g_new0(VireoGraphicsListen, 1);
+        l->type = VIREO_LISTEN_ADDRESS;
+        l->address = g_steal_pointer(&attr);
+        g_ptr_array_add(g->listens, l);
+        return TRUE;
+    }
+    first = g_ptr_array_index(g->listens, 0);
+    if (first->type == VIREO_LISTEN_ADDRESS && !first->address) {
+        first->address = g_steal_pointer(&attr);
+        return TRUE;
+    }
+    if (first->type != VIREO_LISTEN_ADDRESS || g_strcmp0(first->address, attr) != 0) {
+        vireo_error_set(error, VIREO_ERR_XML_ERROR,
+                        _("graphics 'listen' attribute '%s' must match 'address' attribute of first listen element (found '%s') on line %u"),
+                        attr, first->address ? first->address : "", g->line);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean
+parse_graphics(VireoDomainDef *def, xmlNode *node, GError **error)
+{
+    g_autoptr(VireoGraphicsDef) g = g_new0(VireoGraphicsDef, 1);
+    int type = 0, rc;
+
+    g->line = vireo_conf_line(node);
+    TRY(vireo_xml_prop_enum(node, "type", vireo_graphics_type_from_string,
+                            VIREO_XML_PROP_REQUIRED, &type, error));
+    g->type = type;
+    if (g->type != VIREO_GRAPHICS_VNC) {
+        vireo_error_set(error, VIREO_ERR_CONFIG_UNSUPPORTED,
+                        _("graphics type '%s' on line %u is not supported"),
+                        vireo_graphics_type_to_string(type), g->line);
+        return FALSE;
+    }
+    if (!vireo_conf_check_node(node, "type port autoport websocket listen passwd "
+                               "keymap sharePolicy", "listen", error))
+        return FALSE;
+    g->listens = g_ptr_array_new_with_free_func((GDestroyNotify)vireo_graphics_listen_free);
+    rc = vireo_xml_prop_int(node, "port", 10, 0, &g->port, error);
+    TRY(rc);
+    g->has_port = rc > 0;
+    TRY(vireo_xml_prop_yesno(node, "autoport", 0, &g->autoport, error));
+    rc = vireo_xml_prop_int(node, "websocket", 10, 0, &g->websocket, error);
+    TRY(rc);
+    g->has_websocket = rc > 0;
+    g->passwd = vireo_xml_prop_string(node, "passwd");
+    g->keymap = vireo_xml_prop_string(node, "keymap");
+    g->share_policy = vireo_xml_prop_string(node, "sharePolicy");
+    VIREO_CONF_FOREACH_CHILD(node, c) {
+        if (!parse_graphics_listen(g, c, error))
+            return FALSE;
+    }
+    if (!graphics_merge_listen_attr(g, node, error))
+        return FALSE;
+    g_ptr_array_add(def->graphics, g_steal_pointer(&g));
+    return TRUE;
+}
+
+static gboolean
+parse_video_model(VireoVideoDef *v, xmlNode *c, GError **error)
+{
+    int model = VIREO_VIDEO_DEFAULT;
+    if (!vireo_conf_check_leaf(c, "type vram heads primary ram", error))
+        return FALSE;
+    TRY(vireo_xml_prop_enum(c, "type", vireo_video_model_from_string,
+                            VIREO_XML_PROP_NONZERO, &model, error));
+    v->model = model;
+    TRY(vireo_xml_prop_uint(c, "vram", 10, 0, &v->vram, error));
+    /* libvirt rounds video memory up to a power of two. */
+    if (v->vram && (v->vram & (v->vram - 1)))
+        v->vram = 1u << g_bit_storage(v->vram);
+    TRY(vireo_xml_prop_uint(c, "ram", 10, 0, &v->ram, error));
+    TRY(vireo_xml_prop_uint(c, "heads", 10, 0, &v->heads, error));
+    TRY(vireo_xml_prop_yesno(c, "primary", 0, &v->primary, error));
+    return TRUE;
+}
+
+static gboolean
+parse_video(VireoDomainDef *def, xmlNode *node, GError **error)
+{
+    g_autoptr(VireoVideoDef) v = g_new0(VireoVideoDef, 1);
+    if (!vireo_conf_check_node(node, NULL, "model address alias", error))
+        return FALSE;
+    v->line = vireo_conf_line(node);
+    VIREO_CONF_FOREACH_CHILD(node, c) {
+        gboolean ok = vireo_conf_node_is(c, "model") ? parse_video_model(v, c, error) :
+                      parse_common_child(c, &v->alias, &v->address, error);
+        if (!ok)
+            return FALSE;
+    }
+    /* The primary video card always comes first, as in libvirt. */
+    if (v->primary == VIREO_TRISTATE_YES) {
+        for (guint i = 0; i < def->videos->len; i++) {
+            VireoVideoDef *o = g_ptr_array_index(def->videos, i);
+            if (o->primary == VIREO_TRISTATE_YES) {
+                vireo_error_set(error, VIREO_ERR_XML_ERROR, "%s",
+                                _("Only one primary video device is supported"));
+                return FALSE;
+            }
+        }
+        g_ptr_array_insert(def->videos, 0, g_steal_pointer(&v));
+    } else {
+        g_ptr_array_add(def->videos, g_steal_pointer(&v));
+    }
+    return TRUE;
+}
+
+/* ---- memballoon, rng, watchdog, panic ---------------------------------- */
+static gboolean
+parse_memballoon(VireoDomainDef *def, xmlNode *node, GError **error)
+{
+    g_autoptr(VireoMemballoonDef) m = g_new0(VireoMemballoonDef, 1);
+    if (!vireo_conf_check_node(node, "model autodeflate", "stats address alias", error))
+        return FALSE;
+    m->line = vireo_conf_line(node);
+    TRY(vireo_xml_prop_string_req(node, "model", &m->model, error));
+    TRY(vireo_xml_prop_onoff(node, "autodeflate", 0, &m->autodeflate, error));
+    VIREO_CONF_FOREACH_CHILD(node, c) {
+        if (vireo_conf_node_is(c, "stats")) {
+            int rc;
+            if (!vireo_conf_check_leaf(c, "period", error))
+                return FALSE;
+            rc = vireo_xml_prop_uint(c, "period", 10, 0, &m->stats_period, error);
+            TRY(rc);
+            m->has_stats_period = rc > 0;
+        } else if (!parse_common_child(c, &m->alias, &m->address, error)) {
+            return FALSE;
+        }
+    }
+    if (def->memballoon) {
+        vireo_error_set(error, VIREO_ERR_XML_ERROR,
+                        _("only a single memory balloon device is supported (line %u)"),
+                        m->line);
+        return FALSE;
+    }
+    def->memballoon = g_steal_pointer(&m);
+    return TRUE;
+}
+
+static gboolean
+parse_rng(VireoDomainDef *def, xmlNode *node, GError **error)
+{
+    g_autoptr(VireoRngDef) r = g_new0(VireoRngDef, 1);
+    if (!vireo_conf_check_node(node, "model", "backend rate address alias", error))
+        return FALSE;
+    r->line = vireo_conf_line(node);
+    TRY(vireo_xml_prop_string_req(node, "model", &r->model, error));
+    VIREO_CONF_FOREACH_CHILD(node, c) {
+        if (vireo_conf_node_is(c, "backend")) {
+            if (!vireo_conf_check_leaf(c, "model", error))
+                return FALSE;
+            TRY(vireo_xml_prop_string_req(c, "model", &r->backend_model, error));
+            r->backend_path = g_strstrip(vireo_conf_content(c));
+            if (!*r->backend_path)
+                g_clear_pointer(&r->backend_path, g_free);
+        } else if (vireo_conf_node_is(c, "rate")) {
+            if (!vireo_conf_check_leaf(c, "bytes period", error))
+                return FALSE;
+            TRY(vireo_xml_prop_uint(c, "bytes", 10, VIREO_XML_PROP_REQUIRED,
+                                    &r->rate_bytes, error));
+            TRY(vireo_xml_prop_uint(c, "period", 10, 0, &r->rate_period, error));
+        } else if (!parse_common_child(c, &r->alias, &r->address, error)) {
+            return FALSE;
+        }
+    }
+    if (!r->backend_model) {
+        vireo_error_set(error, VIREO_ERR_XML_ERROR,
+                        _("missing RNG device backend (rng on line %u)"), r->line);
+        return FALSE;
+    }
+    g_ptr_array_add(def->rngs, g_steal_pointer(&r));
+    return TRUE;
+}
+
+static gboolean
+parse_watchdog(VireoDomainDef *def, xmlNode *node, GError **error)
+{
+    g_autoptr(VireoWatchdogDef) w = g_new0(VireoWatchdogDef, 1);
+    if (!vireo_conf_check_node(node, "model action", "address alias", error))
+        return FALSE;
+    w->line = vireo_conf_line(node);
+    TRY(vireo_xml_prop_string_req(node, "model", &w->model, error));
+    w->action = vireo_xml_prop_string(node, "action");
+    if (def->watchdogs->len > 0) {
+        vireo_error_set(error, VIREO_ERR_INTERNAL_ERROR,
+                        _("only a single watchdog device is supported (line %u)"), w->line);
+        return FALSE;
+    }
+    VIREO_CONF_FOREACH_CHILD(node, c) {
+        if (!parse_common_child(c, &w->alias, &w->address, error))
+            return FALSE;
+    }
+    g_ptr_array_add(def->watchdogs, g_steal_pointer(&w));
+    return TRUE;
+}
+
+static gboolean
+parse_panic(VireoDomainDef *def, xmlNode *node, GError **error)
+{
+    g_autoptr(VireoPanicDef) p = g_new0(VireoPanicDef, 1);
+    if (!vireo_conf_check_node(node, "model", "address", error))
+        return FALSE;
+    p->line = vireo_conf_line(node);
+    p->model = vireo_xml_prop_string(node, "model");
+    VIREO_CONF_FOREACH_CHILD(node, c) {
+        if (!vireo_device_address_parse(c, &p->address, error))
+            return FALSE;
+    }
+    g_ptr_array_add(def->panics, g_steal_pointer(&p));
+    return TRUE;
+}
+
+/* ---- <devices> --------------------------------------------------------- */
+#define DEVICES_CHILDREN \
+    "emulator disk controller interface serial console channel input " \
+    "graphics video memballoon rng watchdog panic"
+
+static gboolean
+parse_device(VireoDomainDef *def, xmlNode *c, GError **error)
+{
+    const char *n = (const char *)c->name;
+    if (g_str_equal(n, "emulator")) {
+        if (!vireo_conf_check_leaf(c, NULL, error))
+            return FALSE;
+        g_free(def->emulator);
+        def->emulator = g_strstrip(vireo_conf_content(c));
+        def->lines.emulator = vireo_conf_line(c);
+        return TRUE;
+    }
+    if (g_str_equal(n, "disk"))
+        return parse_disk(def, c, error);
+    if (g_str_equal(n, "controller"))
+        return parse_controller(def, c, error);
+    if (g_str_equal(n, "interface"))
+        return parse_interface(def, c, error);
+    if (g_str_equal(n, "serial") || g_str_equal(n, "console") || g_str_equal(n, "channel"))
+        return parse_chr_device(def, c, error);
+    if (g_str_equal(n, "input"))
+        return parse_input(def, c, error);
+    if (g_str_equal(n, "graphics"))
+        return parse_graphics(def, c, error);
+    if (g_str_equal(n, "video"))
+        return parse_video(def, c, error);
+    if (g_str_equal(n, "memballoon"))
+        return parse_memballoon(def, c, error);
+    if (g_str_equal(n, "rng"))
+        return parse_rng(def, c, error);
+    if (g_str_equal(n, "watchdog"))
+        return parse_watchdog(def, c, error);
+    return parse_panic(def, c, error);
+}
+
+gboolean
+vireo_domain_devices_parse(VireoDomainDef *def, xmlNode *devices,
+                           VireoDomainParseFlags flags, GError **error)
+{
+    if (!vireo_conf_check_node(devices, NULL, DEVICES_CHILDREN, error))
+        return FALSE;
+    VIREO_CONF_FOREACH_CHILD(devices, c) {
+        if (!parse_device(def, c, error))
+            return FALSE;
+    }
+    vireo_domain_devices_finish(def);
+    return TRUE;
+}

@@ -1,0 +1,387 @@
+/* vireo: post-parse defaults — what libvirt fills in after parsing, as its
+ * test driver (test:///default) does it, so that `vireo dumpxml` shows the
+ * same defaults `virsh dumpxml` would. Where vireo deliberately differs
+ * (default arch), docs/conf-differences-from-libvirt.md says why. */
+#include <config.h>
+#include <string.h>
+#include "conf/domain_conf.h"
+#include "conf/domain_conf_priv.h"
+#include "util/vireo-error.h"
+#include "util/vireo-i18n.h"
+
+static gboolean
+bytes_all_zero(const guint8 *b, gsize n)
+{
+    for (gsize i = 0; i < n; i++) {
+        if (b[i])
+            return FALSE;
+    }
+    return TRUE;
+}
+
+/* ---- identity, memory, vcpus, os, lifecycle ----------------------------- */
+static void
+postparse_identity(VireoDomainDef *def)
+{
+    if (bytes_all_zero(def->uuid, 16))
+        vireo_uuid_generate(def->uuid);
+    if (def->has_genid && bytes_all_zero(def->genid, 16)) {
+        vireo_uuid_generate(def->genid);
+        def->genid_generated = TRUE;
+    }
+}
+
+static void
+postparse_memory(VireoDomainDef *def)
+{
+    guint64 numa_total = 0;
+    for (guint i = 0; def->cpu && i < def->cpu->numa->len; i++)
+        numa_total += ((VireoNumaCell *)g_ptr_array_index(def->cpu->numa, i))->memory_kib;
+    /* With NUMA cells the guest's memory is their sum, as in libvirt. */
+    if (numa_total)
+        def->memory_kib = numa_total;
+    if (def->current_memory_kib == 0 || def->current_memory_kib > def->memory_kib)
+        def->current_memory_kib = def->memory_kib;
+}
+
+static void
+postparse_vcpus(VireoDomainDef *def)
+{
+    if (def->vcpus == 0)
+        def->vcpus = 1;
+    if (def->current_vcpus == 0)
+        def->current_vcpus = def->vcpus;
+    if (def->placement == VIREO_VCPU_PLACEMENT_DEFAULT)
+        def->placement = VIREO_VCPU_PLACEMENT_STATIC;
+    if (def->cpu && def->cpu->has_topology && def->cpu->dies == 0)
+        def->cpu->dies = 1;
+}
+
+static gboolean
+has_device_boot_order(const VireoDomainDef *def)
+{
+    for (guint i = 0; i < def->disks->len; i++) {
+        if (((VireoDiskDef *)g_ptr_array_index(def->disks, i))->boot_order)
+            return TRUE;
+    }
+    for (guint i = 0; i < def->nets->len; i++) {
+        if (((VireoNetDef *)g_ptr_array_index(def->nets, i))->boot_order)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+static gboolean
+postparse_os(VireoDomainDef *def, GError **error)
+{
+    gboolean device_boot = has_device_boot_order(def);
+    if (device_boot && def->os.nboot > 0) {
+        vireo_error_set(error, VIREO_ERR_CONFIG_UNSUPPORTED, "%s",
+                        _("per-device boot elements cannot be used together with os/boot elements"));
+        return FALSE;
+    }
+    if (!device_boot && def->os.nboot == 0) {
+        def->os.boot[0] = VIREO_BOOT_DISK;
+        def->os.nboot = 1;
+    }
+    /* vireo runs x86_64 guests; libvirt's test driver would say i686. */
+    if (!def->os.arch)
+        def->os.arch = g_strdup("x86_64");
+    return TRUE;
+}
+
+static void
+postparse_lifecycle(VireoDomainDef *def)
+{
+    if (def->on_poweroff == VIREO_LIFECYCLE_UNSET)
+        def->on_poweroff = VIREO_LIFECYCLE_DESTROY;
+    if (def->on_reboot == VIREO_LIFECYCLE_UNSET)
+        def->on_reboot = VIREO_LIFECYCLE_RESTART;
+    if (def->on_crash == VIREO_LIFECYCLE_UNSET)
+        def->on_crash = VIREO_LIFECYCLE_DESTROY;
+}
+
+/* ---- disks and controllers --------------------------------------------- */
+/* libvirt's virDomainDiskDefAssignAddress for the buses with drive addresses. */
+static void
+disk_assign_address(VireoDiskDef *d)
+{
+    int idx = vireo_disk_name_to_index(d->dst);
+    VireoDeviceAddress *a = &d->address;
+    guint units;
+    if (a->type != VIREO_ADDRESS_NONE || idx < 0)
+        return;
+    switch (d->bus) {
+    case VIREO_DISK_BUS_IDE:
+        a->type = VIREO_ADDRESS_DRIVE;
+        a->controller = idx / 4;
+        a->bus = (idx % 4) / 2;
+        a->unit = idx % 2;
+        return;
+    case VIREO_DISK_BUS_FDC:
+        units = 2;
+        break;
+    case VIREO_DISK_BUS_SCSI:
+        units = 7;
+        break;
+    case VIREO_DISK_BUS_SATA:
+        units = 6;
+        break;
+    default:
+        return;
+    }
+    a->type = VIREO_ADDRESS_DRIVE;
+    a->controller = idx / units;
+    a->bus = 0;
+    a->unit = idx % units;
+}
+
+static gboolean
+has_controller(const VireoDomainDef *def, VireoControllerType type, int idx)
+{
+    for (guint i = 0; i < def->controllers->len; i++) {
+        VireoControllerDef *c = g_ptr_array_index(def->controllers, i);
+        if (c->type == type && c->idx == idx)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+static void
+maybe_add_controller(VireoDomainDef *def, VireoControllerType type, int idx)
+{
+    VireoControllerDef *c;
+    if (has_controller(def, type, idx))
+        return;
+    c = g_new0(VireoControllerDef, 1);
+    c->type = type;
+    c->idx = idx;
+    vireo_domain_controller_insert(def, c);
+}
+
+static void
+add_disk_controllers(VireoDomainDef *def, VireoControllerType type, VireoDiskBus bus)
+{
+    int max = -1;
+    for (guint i = 0; i < def->disks->len; i++) {
+        VireoDiskDef *d = g_ptr_array_index(def->disks, i);
+        if (d->bus == bus && d->address.type == VIREO_ADDRESS_DRIVE &&
+            (int)d->address.controller > max)
+            max = (int)d->address.controller;
+    }
+    for (int i = 0; i <= max; i++)
+        maybe_add_controller(def, type, i);
+}
+
+static void
+add_virtio_serial_for(VireoDomainDef *def, GPtrArray *chrs)
+{
+    for (guint i = 0; i < chrs->len; i++) {
+        VireoChrDef *c = g_ptr_array_index(chrs, i);
+        if (g_strcmp0(c->target_type, "virtio") != 0)
+            continue;
+        maybe_add_controller(def, VIREO_CONTROLLER_TYPE_VIRTIO_SERIAL,
+                             c->address.type == VIREO_ADDRESS_VIRTIO_SERIAL ?
+                             (int)c->address.controller : 0);
+    }
+}
+
+/* A controller without index= takes the lowest free one of its type. */
+static void
+assign_controller_indexes(VireoDomainDef *def)
+{
+    for (guint i = 0; i < def->controllers->len; i++) {
+        VireoControllerDef *c = g_ptr_array_index(def->controllers, i);
+        int idx = 0;
+        if (c->idx != -1)
+            continue;
+        while (has_controller(def, c->type, idx))
+            idx++;
+        c->idx = idx;
+    }
+}
+
+static void
+postparse_controllers(VireoDomainDef *def)
+{
+    for (guint i = 0; i < def->disks->len; i++)
+        disk_assign_address(g_ptr_array_index(def->disks, i));
+    assign_controller_indexes(def);
+    /* Same order as libvirt's virDomainDefAddImplicitControllers. */
+    add_disk_controllers(def, VIREO_CONTROLLER_TYPE_SCSI, VIREO_DISK_BUS_SCSI);
+    add_disk_controllers(def, VIREO_CONTROLLER_TYPE_FDC, VIREO_DISK_BUS_FDC);
+    add_disk_controllers(def, VIREO_CONTROLLER_TYPE_IDE, VIREO_DISK_BUS_IDE);
+    add_disk_controllers(def, VIREO_CONTROLLER_TYPE_SATA, VIREO_DISK_BUS_SATA);
+    add_virtio_serial_for(def, def->channels);
+    add_virtio_serial_for(def, def->consoles);
+}
+
+/* ---- interfaces -------------------------------------------------------- */
+static void
+postparse_nets(VireoDomainDef *def)
+{
+    for (guint i = 0; i < def->nets->len; i++) {
+        VireoNetDef *n = g_ptr_array_index(def->nets, i);
+        if (!n->mac_generated || !bytes_all_zero(n->mac, 6))
+            continue;
+        /* QEMU/KVM's OUI, as libvirt's virDomainNetGenerateMAC uses. */
+        n->mac[0] = 0x52;
+        n->mac[1] = 0x54;
+        n->mac[2] = 0x00;
+        for (int b = 3; b < 6; b++)
+            n->mac[b] = (guint8)g_random_int_range(0, 256);
+    }
+}
+
+/* ---- consoles ---------------------------------------------------------- */
+/* The first <console> of an x86 guest is the first serial port seen from
+ * the other side (libvirt's virDomainDefAddConsoleCompat): it is made to
+ * mirror serials[0], and a serial port is made for a lone console. */
+static VireoChrDef *
+console_from_serial(const VireoChrDef *serial)
+{
+    VireoChrDef *c = vireo_chr_def_copy(serial);
+    c->device = VIREO_CHR_DEVICE_CONSOLE;
+    g_free(c->target_type);
+    c->target_type = g_strdup("serial");
+    g_clear_pointer(&c->target_model, g_free);
+    c->line = 0;
+    memset(&c->address, 0, sizeof(c->address));
+    g_clear_pointer(&c->alias, g_free);
+    return c;
+}
+
+static gboolean
+postparse_consoles(VireoDomainDef *def, GError **error)
+{
+    VireoChrDef *first = def->consoles->len ? g_ptr_array_index(def->consoles, 0) : NULL;
+    for (guint i = 1; i < def->consoles->len; i++) {
+        VireoChrDef *c = g_ptr_array_index(def->consoles, i);
+        if (g_strcmp0(c->target_type, "serial") == 0) {
+            vireo_error_set(error, VIREO_ERR_CONFIG_UNSUPPORTED, "%s",
+                            _("Only the first console can be a serial port"));
+            return FALSE;
+        }
+    }
+    /* libvirt numbers consoles by position. */
+    for (guint i = 0; i < def->consoles->len; i++) {
+        VireoChrDef *c = g_ptr_array_index(def->consoles, i);
+        c->target_port = i;
+        c->has_target_port = TRUE;
+    }
+    if (first && (!first->target_type || g_str_equal(first->target_type, "serial"))) {
+        if (def->serials->len == 0) {
+            VireoChrDef *s = vireo_chr_def_copy(first);
+            s->device = VIREO_CHR_DEVICE_SERIAL;
+            g_clear_pointer(&s->target_type, g_free);
+            s->target_port = 0;
+            s->has_target_port = TRUE;
+            g_ptr_array_add(def->serials, s);
+        }
+        /* Whether or not its source matched, libvirt writes the console
+         * as a copy of serials[0]. */
+        VireoChrDef *mirror = console_from_serial(g_ptr_array_index(def->serials, 0));
+        mirror->line = first->line;
+        g_ptr_array_index(def->consoles, 0) = mirror;
+        vireo_chr_def_free(first);
+    } else if (def->serials->len > 0) {
+        g_ptr_array_insert(def->consoles, 0,
+                           console_from_serial(g_ptr_array_index(def->serials, 0)));
+    }
+    return TRUE;
+}
+
+/* ---- graphics and video ------------------------------------------------ */
+static void
+postparse_graphics(VireoDomainDef *def)
+{
+    for (guint i = 0; i < def->graphics->len; i++) {
+        VireoGraphicsDef *g = g_ptr_array_index(def->graphics, i);
+        if (g->type != VIREO_GRAPHICS_VNC)
+            continue;
+        if (!g->has_port || g->port == -1) {
+            g->autoport = VIREO_TRISTATE_YES;
+            g->port = -1;
+            g->has_port = TRUE;
+        } else if (g->autoport == VIREO_TRISTATE_ABSENT) {
+            g->autoport = VIREO_TRISTATE_NO;
+        }
+        if (g->listens->len == 0) {
+            VireoGraphicsListen *l = g_new0(VireoGraphicsListen, 1);
+            l->type = VIREO_LISTEN_ADDRESS;
+            g_ptr_array_add(g->listens, l);
+        }
+    }
+}
+
+/* libvirt's virDomainVideoDefaultRAM for a KVM guest. */
+static guint
+video_default_vram(VireoVideoModel model)
+{
+    switch (model) {
+    case VIREO_VIDEO_VGA:
+    case VIREO_VIDEO_CIRRUS:
+    case VIREO_VIDEO_VMVGA:
+    case VIREO_VIDEO_BOCHS:
+        return 16 * 1024;
+    case VIREO_VIDEO_XEN:
+        return 4 * 1024;
+    case VIREO_VIDEO_QXL:
+        return 64 * 1024;
+    default:
+        return 0;
+    }
+}
+
+static void
+postparse_videos(VireoDomainDef *def)
+{
+    gboolean any_primary = FALSE;
+    if (def->videos->len == 0 && def->graphics->len > 0) {
+        VireoVideoDef *v = g_new0(VireoVideoDef, 1);
+        g_ptr_array_add(def->videos, v);
+    }
+    for (guint i = 0; i < def->videos->len; i++) {
+        VireoVideoDef *v = g_ptr_array_index(def->videos, i);
+        if (v->model == VIREO_VIDEO_DEFAULT)
+            v->model = VIREO_VIDEO_CIRRUS;
+        if (!v->vram)
+            v->vram = video_default_vram(v->model);
+        if (v->model == VIREO_VIDEO_QXL && !v->ram)
+            v->ram = 64 * 1024;
+        if (!v->heads && v->model != VIREO_VIDEO_NONE)
+            v->heads = 1;
+        any_primary |= v->primary == VIREO_TRISTATE_YES;
+    }
+    if (def->videos->len > 0 && !any_primary)
+        ((VireoVideoDef *)g_ptr_array_index(def->videos, 0))->primary = VIREO_TRISTATE_YES;
+}
+
+static void
+postparse_misc_devices(VireoDomainDef *def)
+{
+    for (guint i = 0; i < def->watchdogs->len; i++) {
+        VireoWatchdogDef *w = g_ptr_array_index(def->watchdogs, i);
+        if (!w->action)
+            w->action = g_strdup("reset");
+    }
+}
+
+gboolean
+vireo_domain_def_postparse(VireoDomainDef *def, GError **error)
+{
+    postparse_identity(def);
+    postparse_memory(def);
+    postparse_vcpus(def);
+    if (!postparse_os(def, error))
+        return FALSE;
+    postparse_lifecycle(def);
+    postparse_controllers(def);
+    postparse_nets(def);
+    if (!postparse_consoles(def, error))
+        return FALSE;
+    postparse_graphics(def);
+    postparse_videos(def);
+    postparse_misc_devices(def);
+    return TRUE;
+}

@@ -1,0 +1,62 @@
+/* Helpers shared by the conf tests: masking generated values. */
+#include <config.h>
+#include <string.h>
+#include "test-conf-common.h"
+
+static char *
+mask_regex(const char *text, const char *pattern, const char *replacement)
+{
+    g_autoptr(GRegex) re = g_regex_new(pattern, 0, 0, NULL);
+    g_assert_nonnull(re);
+    return g_regex_replace(re, text, -1, 0, replacement, 0, NULL);
+}
+
+/* MACs that do not occur in the input were generated. */
+static char *
+mask_macs(const char *input, const char *output)
+{
+    g_autoptr(GRegex) re = g_regex_new("<mac address='([0-9a-f:]{17})'/>", 0, 0, NULL);
+    g_autoptr(GString) out = g_string_new(NULL);
+    g_autoptr(GMatchInfo) mi = NULL;
+    const char *p = output;
+
+    g_regex_match(re, output, 0, &mi);
+    while (g_match_info_matches(mi)) {
+        int start = 0, end = 0;
+        g_autofree char *mac = g_match_info_fetch(mi, 1);
+        g_match_info_fetch_pos(mi, 1, &start, &end);
+        g_string_append_len(out, p, (output + start) - p);
+        if (strstr(input, mac))
+            g_string_append(out, mac);
+        else
+            g_string_append(out, "52:54:00:00:00:00");
+        p = output + end;
+        g_match_info_next(mi, NULL);
+    }
+    g_string_append(out, p);
+    return g_strdup(out->str);
+}
+
+char *
+conf_test_mask_generated(const char *input, const char *output)
+{
+    g_autofree char *a = NULL;
+    g_autofree char *b = NULL;
+    if (!strstr(input, "<uuid>"))
+        a = mask_regex(output, "<uuid>[0-9a-f-]{36}</uuid>", "<uuid>00000000-0000-0000-0000-000000000000</uuid>");
+    else
+        a = g_strdup(output);
+    if (strstr(input, "<genid/>") || strstr(input, "<genid></genid>"))
+        b = mask_regex(a, "<genid>[0-9a-f-]{36}</genid>", "<genid>00000000-0000-0000-0000-000000000000</genid>");
+    else
+        b = g_strdup(a);
+    return mask_macs(input, b);
+}
+
+char *
+conf_test_data_path(const char *dir, const char *name)
+{
+    const char *top = g_getenv("abs_top_srcdir");
+    g_autofree char *file = g_strdup_printf("%s.xml", name);
+    return g_build_filename(top ? top : ".", "tests", "xml2xml", dir, file, NULL);
+}

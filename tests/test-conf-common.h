@@ -1,0 +1,11 @@
+/* Helpers shared by the conf tests (xml2xml and the libvirt oracle). */
+#pragma once
+#include <glib.h>
+
+/* Replaces values vireo (and libvirt) generate — uuid, genid, MAC
+ * addresses — by fixed placeholders when the input did not give them, so
+ * outputs compare byte for byte. Returns a new string. */
+char *conf_test_mask_generated(const char *input, const char *output);
+
+/* Absolute path of tests/xml2xml/DIR/NAME.xml in the source tree. */
+char *conf_test_data_path(const char *dir, const char *name);
