@@ -1,7 +1,7 @@
 /* check: the end-to-end test guest. Every check compares what the machine
  * shows against an expectation the domain XML put on the command line
  * (expect.KEY=VALUE), prints PASS/FAIL, and the guest then leaves the way
- * exit= says (poweroff, cf9, acpi-reset, triple-fault). A check whose
+ * exit= says (poweroff, cf9, acpi-reset, triple-fault, halt). A check whose
  * expectation is absent is not run. See docs/test-guests.md. */
 #include "guest.h"
 
@@ -496,6 +496,8 @@ static void leave(void)
         acpi_reset();
     if (!strcmp(how, "triple-fault"))
         triple_fault();
+    if (!strcmp(how, "halt"))
+        halt_forever();                 /* stays up: bench/mem measures a live VM */
     acpi_poweroff();
 }
 

@@ -1,0 +1,170 @@
+#!/usr/bin/env python3
+"""Boot-to-power-off and memory-overhead benchmarks: vireo-vmm against
+QEMU's fastest configuration for the same job, in the same run.
+
+  bench.py boot BUILDDIR [N]   exec -> exit of a guest that powers off
+  bench.py mem BUILDDIR        resident memory outside guest RAM of a live VM
+
+Both VMMs boot the same freestanding guest (tests/guest/*.elf) with the
+same memory, one vCPU, and a serial port going to a file.
+"""
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+MEM_MIB = 128
+QEMU = os.environ.get("QEMU", "qemu-system-x86_64")
+
+DOMAIN = """<domain type='kvm'>
+  <name>bench-{name}</name>
+  <memory unit='MiB'>{mem}</memory>
+  <vcpu>1</vcpu>
+  <os>
+    <type arch='x86_64' machine='pc'>hvm</type>
+    <kernel>{kernel}</kernel>
+    <cmdline>{cmdline}</cmdline>
+  </os>
+  <features><acpi/><apic/></features>
+  <clock offset='utc'/>
+  <on_poweroff>destroy</on_poweroff>
+  <on_reboot>destroy</on_reboot>
+  <devices>
+    <serial type='file'>
+      <source path='{serial}'/>
+      <target port='0'/>
+    </serial>
+  </devices>
+</domain>
+"""
+
+
+class Setup:
+    def __init__(self, builddir, tmp, guest, cmdline):
+        self.kernel = os.path.join(builddir, "tests", "guest", guest)
+        self.vmm = os.environ.get("VIREO_VMM", os.path.join(builddir, "src", "vireo-vmm"))
+        self.serial = os.path.join(tmp, "serial.log")
+        self.xml = os.path.join(tmp, "domain.xml")
+        with open(self.xml, "w") as f:
+            f.write(DOMAIN.format(name=guest.split(".")[0], mem=MEM_MIB, kernel=self.kernel,
+                                  cmdline=cmdline, serial=self.serial))
+        self.vireo_cmd = [self.vmm, "--domain", self.xml]
+        # QEMU's fastest direct boot: microvm, PVH entry, no firmware
+        # tables beyond ACPI, no default devices.
+        self.qemu_cmd = [QEMU, "-M", "microvm", "-enable-kvm", "-cpu", "host",
+                         "-m", str(MEM_MIB), "-smp", "1", "-nodefaults", "-no-reboot",
+                         "-display", "none", "-kernel", self.kernel, "-append", cmdline,
+                         "-serial", "file:" + self.serial]
+
+    def missing(self):
+        for path, what in ((self.kernel, "test guest"), (self.vmm, "vireo-vmm")):
+            if not os.access(path, os.R_OK):
+                return "%s %s not built" % (what, path)
+        if not os.access("/dev/kvm", os.R_OK | os.W_OK):
+            return "/dev/kvm not accessible"
+        return None
+
+
+def run_once(cmd, serial, marker):
+    open(serial, "w").close()
+    t0 = time.perf_counter()
+    p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=60)
+    dt = time.perf_counter() - t0
+    out = open(serial, errors="replace").read()
+    if p.returncode != 0 or marker not in out:
+        raise SystemExit("%s failed (status %d): %s\n%s" % (cmd[0], p.returncode,
+                         p.stderr.decode(errors="replace")[-500:], out[-500:]))
+    return dt
+
+
+def bench_boot(builddir, n):
+    with tempfile.TemporaryDirectory() as tmp:
+        s = Setup(builddir, tmp, "hello.elf", "console=ttyS0")
+        why = s.missing()
+        if why:
+            print("SKIP boot: " + why)
+            return 0
+        times = {"vireo-vmm": [], "qemu microvm": []}
+        run_once(s.vireo_cmd, s.serial, "Powering off")     # warm the page cache
+        run_once(s.qemu_cmd, s.serial, "Powering off")
+        for _ in range(n):          # interleaved: host noise hits both alike
+            times["vireo-vmm"].append(run_once(s.vireo_cmd, s.serial, "Powering off"))
+            times["qemu microvm"].append(run_once(s.qemu_cmd, s.serial, "Powering off"))
+        med = {k: statistics.median(v) * 1000 for k, v in times.items()}
+        print("boot: hello.elf, %d MiB, 1 vCPU, exec -> guest power-off -> exit, %d runs each" % (MEM_MIB, n))
+        for k, v in times.items():
+            print("  %-13s median %7.2f ms  (min %.2f, max %.2f)" % (
+                k, med[k], min(v) * 1000, max(v) * 1000))
+        ratio = med["vireo-vmm"] / med["qemu microvm"]
+        print("  ratio vireo/qemu = %.3f (target < 0.2): %s" % (ratio, "met" if ratio < 0.2 else "NOT met"))
+    return 0
+
+
+def smaps_outside_ram(pid, ram_bytes):
+    """Rss (KiB) of every mapping of pid except the guest-RAM ones, which
+    are the mappings at least as large as guest RAM (QEMU rounds its RAM
+    block up and adds guard pages; vireo maps exactly RAM)."""
+    total = excluded = 0
+    size = 0
+    with open("/proc/%d/smaps" % pid) as f:
+        for line in f:
+            parts = line.split()
+            if parts[0] == "Size:":
+                size = int(parts[1]) * 1024
+            elif parts[0] == "Rss:":
+                rss = int(parts[1])
+                total += rss
+                if size >= ram_bytes:
+                    excluded += rss
+    return total, excluded
+
+
+def measure_live(cmd, serial, settle):
+    open(serial, "w").close()
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 30
+        while "DONE " not in open(serial, errors="replace").read():
+            if p.poll() is not None or time.time() > deadline:
+                raise SystemExit("%s did not reach the guest's DONE line" % cmd[0])
+            time.sleep(0.01)
+        time.sleep(settle)
+        return smaps_outside_ram(p.pid, MEM_MIB << 20)
+    finally:
+        p.terminate()
+        p.wait(timeout=10)
+
+
+def bench_mem(builddir):
+    with tempfile.TemporaryDirectory() as tmp:
+        s = Setup(builddir, tmp, "check.elf", "console=ttyS0 expect.no_serial_irq exit=halt")
+        why = s.missing()
+        if why:
+            print("SKIP mem: " + why)
+            return 0
+        print("mem: check.elf halted after its checks, %d MiB, 1 vCPU; resident KiB from /proc/PID/smaps" % MEM_MIB)
+        print("     (overhead = Rss of all mappings except those >= guest RAM size)")
+        res = {}
+        for name, cmd in (("vireo-vmm", s.vireo_cmd), ("qemu microvm", s.qemu_cmd)):
+            total, ram = measure_live(cmd, s.serial, 0.2)
+            res[name] = total - ram
+            print("  %-13s overhead %6d KiB (%.2f MiB)  total Rss %6d KiB, guest RAM touched %6d KiB" % (
+                name, total - ram, (total - ram) / 1024, total, ram))
+        v = res["vireo-vmm"] / 1024
+        print("  vireo overhead %.2f MiB (target < 3 MiB): %s; qemu/vireo = %.1fx" % (
+            v, "met" if v < 3 else "NOT met", res["qemu microvm"] / max(res["vireo-vmm"], 1)))
+    return 0
+
+
+def main(argv):
+    if len(argv) >= 3 and argv[1] == "boot":
+        return bench_boot(argv[2], int(argv[3]) if len(argv) > 3 else int(os.environ.get("BENCH_N", "20")))
+    if len(argv) == 3 and argv[1] == "mem":
+        return bench_mem(argv[2])
+    sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
