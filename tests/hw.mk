@@ -30,3 +30,9 @@ tests_test_hw_pm_LDADD = $(HW_LIBS)
 tests_test_hw_acpi_SOURCES = tests/test-hw-acpi.c tests/hw/acpi-configs.h $(HW_HARNESS)
 tests_test_hw_acpi_CPPFLAGS = $(HW_TEST_CPPFLAGS)
 tests_test_hw_acpi_LDADD = $(HW_LIBS)
+
+check_PROGRAMS += tests/test-hw-rtc
+TESTS += tests/test-hw-rtc
+tests_test_hw_rtc_SOURCES = tests/test-hw-rtc.c $(HW_HARNESS)
+tests_test_hw_rtc_CPPFLAGS = $(HW_TEST_CPPFLAGS)
+tests_test_hw_rtc_LDADD = $(HW_LIBS)

@@ -5,8 +5,10 @@
 
 GType vireo_serial_get_type(void);
 GType vireo_pm_get_type(void);
+GType vireo_rtc_get_type(void);
 
 #define VIREO_HW_DEVICE_TYPES \
     vireo_device_get_type, \
     vireo_serial_get_type, \
-    vireo_pm_get_type,
+    vireo_pm_get_type, \
+    vireo_rtc_get_type,

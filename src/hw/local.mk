@@ -8,4 +8,5 @@ src_hw_libvireo_hw_a_SOURCES = \
 	src/hw/serial.c src/hw/serial.h \
 	src/hw/pm.c src/hw/pm.h \
 	src/hw/aml.c src/hw/aml.h \
-	src/hw/acpi.c src/hw/acpi.h
+	src/hw/acpi.c src/hw/acpi.h \
+	src/hw/rtc.c
