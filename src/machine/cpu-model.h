@@ -20,3 +20,9 @@ void vireo_cpu_models_register(void);
 VireoCpuModelClass *vireo_cpu_model_class_find(const char *name);
 /* Every model class, in table order (caller frees the list, not the classes). */
 GPtrArray *vireo_cpu_model_class_list(void);
+
+/* Features of the model (with KVM's defaults) this host's KVM cannot
+ * provide: an empty array means the host can run it as is. Names are
+ * static strings. (cpu-resolve.c) */
+GPtrArray *vireo_cpu_model_blockers(VireoCpuModelClass *klass,
+                                    const GArray *host_supported_cpuid);

@@ -402,3 +402,17 @@ vireo_cpu_desc_clear(VireoCpuDesc *cpu)
         g_ptr_array_unref(cpu->disabled_features);
     memset(cpu, 0, sizeof(*cpu));
 }
+
+GPtrArray *
+vireo_cpu_model_blockers(VireoCpuModelClass *klass, const GArray *host_supported_cpuid)
+{
+    GPtrArray *missing = g_ptr_array_new();
+    VireoFeatureSet host_set, want = klass->features;
+    guint n = vireo_cpu_feature_count();
+    vireo_feature_set_from_cpuid(&host_set, host_supported_cpuid);
+    apply_kvm_defaults(&want);
+    for (guint i = 0; i < n; i++)
+        if (vireo_feature_set_has(&want, i) && !host_has(&host_set, i))
+            g_ptr_array_add(missing, (char *)vireo_cpu_feature_get(i)->name);
+    return missing;
+}

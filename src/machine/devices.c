@@ -307,7 +307,9 @@ add_controllers(VireoSlotAllocator *a, const VireoDomainDef *def, GError **error
         d = dev_new(kind, id, model);
         /* PIIX3's own UHCI lives at 01.2 unless the XML says otherwise */
         if (!a->q35 && kind == VIREO_DEV_USB_CONTROLLER &&
-            g_str_equal(model, "piix3-usb-uhci") && c->address.type != VIREO_ADDRESS_PCI) {
+            g_str_equal(model, "piix3-usb-uhci") &&
+            (c->address.type != VIREO_ADDRESS_PCI ||
+             (c->address.bus == 0 && c->address.slot == 1 && c->address.function == 2))) {
             d->on_pci = TRUE;
             d->pci_slot = 1;
             d->pci_function = 2;

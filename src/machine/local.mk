@@ -9,5 +9,6 @@ src_machine_libvireo_machine_a_SOURCES = \
 	src/machine/cpu-model.h src/machine/cpu-model.c \
 	src/machine/cpu-resolve.c src/machine/cpuid.c \
 	src/machine/topology.h src/machine/topology.c \
-	src/machine/memmap.c src/machine/devices.c
+	src/machine/memmap.c src/machine/devices.c \
+	src/machine/machine-format.h src/machine/native.c src/machine/describe.c
 EXTRA_DIST += src/machine/gen-cpu-tables.py
