@@ -4,6 +4,8 @@
 #include <config.h>
 #include <string.h>
 #include "vmm/vmm-priv.h"
+#include "hw/acpi.h"
+#include "hw/pm.h"
 #include "util/vireo-error.h"
 #include "util/vireo-i18n.h"
 
@@ -143,10 +145,16 @@ vireo_vmm_teardown(VireoVmm *vmm)
     g_clear_pointer(&vmm->vm, vireo_kvm_vm_free);
 }
 
+/* Tables first: the zero page points at their RSDP. Both are rewritten on
+ * every reset, since the guest owned that memory in between. */
 gboolean
 vireo_vmm_reload(VireoVmm *vmm, GError **error)
 {
     VireoGuestMemory gm;
+    vmm->rsdp_addr = 0;
+    if (vmm->desc->platform.acpi &&
+        !vireo_acpi_install(&vmm->hw, &vmm->rsdp_addr, error))
+        return FALSE;
     vireo_kvm_vm_guest_memory(vmm->vm, &gm);
     return vireo_boot_load(&gm, &vmm->desc->boot, vmm->rsdp_addr,
                            &vmm->boot, error);
@@ -155,7 +163,11 @@ vireo_vmm_reload(VireoVmm *vmm, GError **error)
 void
 vireo_vmm_press_power_button(VireoVmm *vmm)
 {
-    /* Filled in once the PM device exposes its power button (src/hw/pm.h). */
+    for (guint i = 0; i < vmm->devices->len; i++) {
+        VireoDevice *dev = g_ptr_array_index(vmm->devices, i);
+        if (VIREO_IS_PM(dev))
+            vireo_pm_power_button(dev);
+    }
 }
 
 /* ---- life of the object ------------------------------------------------ */

@@ -1,0 +1,275 @@
+/* vireo-vmm: runs one domain on /dev/kvm until the guest powers off or the
+ * process is told to stop (qemu-system-x86_64's place in vireo).
+ *
+ *   vireo-vmm --domain FILE.xml [--qmp unix:PATH[,server=on,wait=off]]...
+ *             [--pidfile PATH] [--daemonize] [--paused]
+ *
+ * The last line on stderr says why it ended; the exit status says the same
+ * (docs/runtime.md). */
+#include <config.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <glib-unix.h>
+#include "conf/domain_conf.h"
+#include "machine/machine_desc.h"
+#include "kvm/kvm.h"
+#include "vmm/vmm.h"
+#include "qmp/qmp.h"
+#include "util/vireo-error.h"
+#include "util/vireo-i18n.h"
+
+static char *opt_domain;
+static char **opt_qmp;
+static char *opt_pidfile;
+static gboolean opt_daemonize;
+static gboolean opt_paused;
+
+static const GOptionEntry options[] = {
+    { "domain", 'd', 0, G_OPTION_ARG_FILENAME, &opt_domain,
+      N_("Domain XML to run (libvirt format)"), N_("FILE") },
+    { "qmp", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_qmp,
+      N_("Serve QMP on a unix socket; may be repeated"),
+      N_("unix:PATH[,server=on,wait=off]") },
+    { "pidfile", 0, 0, G_OPTION_ARG_FILENAME, &opt_pidfile,
+      N_("Write the process id to PATH (atomically)"), N_("PATH") },
+    { "daemonize", 0, 0, G_OPTION_ARG_NONE, &opt_daemonize,
+      N_("Detach once the VM is built and the QMP sockets exist"), NULL },
+    { "paused", 'S', 0, G_OPTION_ARG_NONE, &opt_paused,
+      N_("Do not start the vCPUs (state prelaunch) until QMP 'cont'"), NULL },
+    { NULL }
+};
+
+/* Write end of the pipe the --daemonize parent waits on; -1 otherwise. */
+static int ready_fd = -1;
+
+static gboolean
+parse_options(int *argc, char ***argv, GError **error)
+{
+    g_autoptr(GOptionContext) ctx =
+        g_option_context_new(_("- run a libvirt domain on KVM"));
+    g_option_context_set_translation_domain(ctx, GETTEXT_PACKAGE);
+    g_option_context_add_main_entries(ctx, options, GETTEXT_PACKAGE);
+    if (!g_option_context_parse(ctx, argc, argv, error))
+        return FALSE;
+    if (*argc > 1) {
+        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                    _("unexpected argument '%s'"), (*argv)[1]);
+        return FALSE;
+    }
+    if (!opt_domain) {
+        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "%s",
+                    _("--domain FILE is required"));
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* ---- --daemonize ------------------------------------------------------- */
+/* KVM ties a VM to the process that created it, so the fork comes before
+ * the VM exists; the parent waits until the child says it is ready (a zero
+ * byte) or why it failed (the message), and exits accordingly. */
+static int
+daemonize_wait_child(int fd)
+{
+    GString *msg = g_string_new(NULL);
+    char buf[512];
+    ssize_t n;
+    while ((n = read(fd, buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR))
+        if (n > 0)
+            g_string_append_len(msg, buf, n);
+    close(fd);
+    int status = msg->len > 0 && msg->str[0] == '\0' ? VIREO_VMM_EXIT_OK
+                                                     : VIREO_VMM_EXIT_FAILURE;
+    if (status != VIREO_VMM_EXIT_OK)
+        fprintf(stderr, "%s", msg->len ? msg->str
+                                       : _("vireo-vmm: the daemon exited before the VM was ready\n"));
+    g_string_free(msg, TRUE);
+    return status;
+}
+
+static gboolean
+daemonize_fork(GError **error)
+{
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) < 0) {
+        vireo_error_set_errno(error, VIREO_ERR_SYSTEM_ERROR, errno, "%s",
+                              _("cannot create the --daemonize pipe"));
+        return FALSE;
+    }
+    pid_t pid = fork();
+    if (pid < 0) {
+        vireo_error_set_errno(error, VIREO_ERR_SYSTEM_ERROR, errno, "%s",
+                              _("cannot fork for --daemonize"));
+        return FALSE;
+    }
+    if (pid > 0) {
+        close(fds[1]);
+        exit(daemonize_wait_child(fds[0]));
+    }
+    close(fds[0]);
+    ready_fd = fds[1];
+    setsid();
+    return TRUE;
+}
+
+/* The child is ready: tell the parent, and leave the terminal. */
+static void
+daemonize_ready(void)
+{
+    if (ready_fd < 0)
+        return;
+    char zero = 0;
+    if (write(ready_fd, &zero, 1) < 0)
+        g_debug("--daemonize parent is gone");
+    close(ready_fd);
+    ready_fd = -1;
+    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (null >= 0) {
+        dup2(null, STDIN_FILENO);
+        dup2(null, STDOUT_FILENO);
+        dup2(null, STDERR_FILENO);
+        close(null);
+    }
+}
+
+/* Start-up failed: the message goes to stderr, and to the waiting parent. */
+static int
+startup_failed(const char *name, const GError *err)
+{
+    g_autofree char *line = name
+        ? g_strdup_printf(_("vireo-vmm: domain '%s' failed to start: %s\n"), name, err->message)
+        : g_strdup_printf(_("vireo-vmm: %s\n"), err->message);
+    if (ready_fd >= 0) {
+        if (write(ready_fd, line, strlen(line)) < 0)
+            g_debug("--daemonize parent is gone");
+        close(ready_fd);
+    } else {
+        fputs(line, stderr);
+    }
+    return VIREO_VMM_EXIT_FAILURE;
+}
+
+/* ---- running ----------------------------------------------------------- */
+static gboolean
+write_pidfile(GError **error)
+{
+    if (!opt_pidfile)
+        return TRUE;
+    g_autofree char *pid = g_strdup_printf("%d\n", (int) getpid());
+    /* g_file_set_contents writes a temporary file and renames it. */
+    return g_file_set_contents(opt_pidfile, pid, -1, error);
+}
+
+typedef struct {
+    VireoVmm *vmm;
+    int signum;
+} SignalWatch;
+
+static gboolean
+on_signal(gpointer opaque)
+{
+    SignalWatch *w = opaque;
+    vireo_vmm_quit_on_signal(w->vmm, w->signum);
+    return G_SOURCE_CONTINUE;
+}
+
+static void
+watch_signals(VireoVmm *vmm, SignalWatch watches[3])
+{
+    const int signals[3] = { SIGTERM, SIGINT, SIGHUP };
+    for (guint i = 0; i < 3; i++) {
+        watches[i] = (SignalWatch) { vmm, signals[i] };
+        g_unix_signal_add(signals[i], on_signal, &watches[i]);
+    }
+    /* A closed QMP or console peer must not kill the VMM. */
+    signal(SIGPIPE, SIG_IGN);
+}
+
+static gboolean
+start_qmp(VireoVmm *vmm, GPtrArray *servers, GError **error)
+{
+    for (guint i = 0; opt_qmp && opt_qmp[i]; i++) {
+        VireoQmpServer *server = vireo_qmp_server_new(vmm, opt_qmp[i], error);
+        if (!server)
+            return FALSE;
+        g_ptr_array_add(servers, server);
+    }
+    return TRUE;
+}
+
+/* As QEMU does, so people and scripts find the console. */
+static void
+log_ptys(VireoVmm *vmm)
+{
+    const VireoMachineDesc *desc = vireo_vmm_get_desc(vmm);
+    for (guint i = 0; i < desc->devices->len; i++) {
+        const VireoDeviceDesc *dev = g_ptr_array_index(desc->devices, i);
+        const char *pty = dev->id ? vireo_vmm_chardev_pty(vmm, dev->id) : NULL;
+        if (pty)
+            fprintf(stderr, _("vireo-vmm: char device redirected to %s (label %s)\n"),
+                    pty, dev->id);
+    }
+}
+
+static VireoMachineDesc *
+resolve_domain(const VireoDomainDef *def, GError **error)
+{
+    g_autoptr(VireoHostCaps) caps = vireo_host_caps_new();
+    if (!vireo_kvm_host_caps_probe(caps, error))
+        return NULL;
+    return vireo_machine_resolve(def, caps, error);
+}
+
+static int
+run_domain(const VireoDomainDef *def, VireoMachineDesc *desc)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GPtrArray) servers =
+        g_ptr_array_new_with_free_func((GDestroyNotify) vireo_qmp_server_free);
+    SignalWatch watches[3];
+    g_autoptr(VireoVmm) vmm = vireo_vmm_new(desc, &err);
+    if (!vmm)
+        return startup_failed(def->name, err);
+    if (!start_qmp(vmm, servers, &err) || !write_pidfile(&err) ||
+        (!opt_paused && !vireo_vmm_start(vmm, &err)))
+        return startup_failed(def->name, err);
+    watch_signals(vmm, watches);
+    log_ptys(vmm);
+    daemonize_ready();
+    int status = vireo_vmm_run(vmm);
+    fprintf(stderr, _("vireo-vmm: domain '%s' stopped: %s\n"), def->name,
+            vireo_vmm_get_end_reason(vmm));
+    /* QMP servers go before the VMM they point to. */
+    g_ptr_array_set_size(servers, 0);
+    if (opt_pidfile)
+        unlink(opt_pidfile);
+    return status;
+}
+
+int
+main(int argc, char **argv)
+{
+    g_autoptr(GError) err = NULL;
+    vireo_i18n_init();
+    if (!parse_options(&argc, &argv, &err))
+        return startup_failed(NULL, err);
+    vireo_types_init();
+    /* The domain and its description are pure computation: done before a
+     * --daemonize fork, so their errors reach the terminal directly. */
+    g_autoptr(VireoDomainDef) def =
+        vireo_domain_def_parse_file(opt_domain, VIREO_DOMAIN_PARSE_NONE, &err);
+    if (!def)
+        return startup_failed(NULL, err);
+    g_autoptr(VireoMachineDesc) desc = resolve_domain(def, &err);
+    if (!desc)
+        return startup_failed(def->name, err);
+    if (opt_daemonize && !daemonize_fork(&err))
+        return startup_failed(def->name, err);
+    /* The VMM owns the description from here on. */
+    return run_domain(def, g_steal_pointer(&desc));
+}
