@@ -3,3 +3,17 @@
 check_PROGRAMS += tests/qmp/fake-vmm
 tests_qmp_fake_vmm_SOURCES = tests/qmp/fake-vmm.c
 tests_qmp_fake_vmm_LDADD = src/qmp/libvireo-qmp.a $(UTIL_LIBS)
+
+# ticker.elf: a test guest that counts on the serial port and obeys the
+# ACPI power button (built like tests/guest's guests, from their library).
+tests/qmp/ticker.guest.o: $(top_srcdir)/tests/qmp/ticker.c $(GUEST_HDRS)
+	@$(MKDIR_P) tests/qmp
+	$(AM_V_CC)$(CC) $(GUEST_CFLAGS) -c -o $@ $<
+tests/qmp/ticker.elf: tests/qmp/ticker.guest.o $(GUEST_LIB_OBJS) $(top_srcdir)/tests/guest/guest.ld
+	$(AM_V_CCLD)$(CC) $(GUEST_CFLAGS) $(GUEST_LINK_FLAGS) -o $@ $< $(GUEST_LIB_OBJS)
+CLEANFILES += tests/qmp/ticker.elf tests/qmp/ticker.guest.o
+
+TESTS += tests/qmp/conformance.sh
+tests/qmp/conformance.log: tests/qmp/ticker.elf tests/qmp/fake-vmm
+EXTRA_DIST += tests/qmp/conformance.sh tests/qmp/conformance.py tests/qmp/qmpconf.py \
+	tests/qmp/conformance.expected tests/qmp/ticker.c docs/qmp.md

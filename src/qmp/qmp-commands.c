@@ -227,8 +227,9 @@ cmd_query_chardev(VireoQmpContext *ctx, JsonObject *args, GError **error)
     /* The monitors themselves, named as QEMU names -qmp chardevs. */
     for (GList *l = vireo_qmp_server_list(); l; l = l->next, n++) {
         g_autofree char *label = g_strdup_printf("compat_monitor%u", n);
-        g_autofree char *filename = g_strdup_printf("unix:%s,server=on",
-                                                    vireo_qmp_server_path(l->data));
+        g_autofree char *filename = g_strdup_printf(
+            "%sunix:%s,server=on", vireo_qmp_server_connected(l->data) ? "" : "disconnected:",
+            vireo_qmp_server_path(l->data));
         json_array_add_element(ret, chardev_info(label, filename));
     }
     return json_node_init_array(json_node_alloc(), ret);

@@ -31,6 +31,7 @@ struct _VireoQmpStreamer {
     gsize size;                 /* bytes held by tokens */
     int braces, brackets;
     gsize max_size;
+    gboolean overflowed;        /* a message outgrew max_size */
     VireoQmpMessageFn fn;
     void *opaque;
 };
@@ -118,38 +119,52 @@ parse_hex4(const char *s, gunichar *out)
     return TRUE;
 }
 
-/* \uXXXX, with the low half of a surrogate pair when the first is a high half. */
+/* QEMU refuses surrogates and noncharacters; its message quotes "\u" and
+ * the four characters after it, whatever they are. */
 static gboolean
-parse_unicode_escape(Parser *p, const char **ptr, GString *out)
+unicode_char_ok(gunichar cp)
 {
+    return !(cp >= 0xD800 && cp <= 0xDFFF) && !(cp >= 0xFDD0 && cp <= 0xFDEF)
+        && (cp & 0xFFFE) != 0xFFFE;
+}
+
+static void
+unicode_error(Parser *p, const char *esc, const char *end)
+{
+    int len = MIN(6, (int)(end - esc));
+    parse_error(p, "%.*s is not a valid Unicode character", len, esc);
+}
+
+/* ptr is just after "\u"; end is the end of the token. U+0000 is kept as
+ * modified UTF-8 (C0 80), as QEMU does, so strings stay NUL-terminated. */
+static gboolean
+parse_unicode_escape(Parser *p, const char **ptr, const char *end, GString *out)
+{
+    const char *esc = *ptr - 2;
     gunichar cp, lo;
-    if (!parse_hex4(*ptr, &cp)) {
-        parse_error(p, "invalid hex escape sequence in string");
+    if (end - *ptr < 4 || !parse_hex4(*ptr, &cp)) {
+        unicode_error(p, esc, end);
         return FALSE;
     }
     *ptr += 4;
-    if (cp >= 0xD800 && cp <= 0xDBFF) {
-        if ((*ptr)[0] != '\\' || (*ptr)[1] != 'u' || !parse_hex4(*ptr + 2, &lo)
-            || lo < 0xDC00 || lo > 0xDFFF) {
-            parse_error(p, "missing \\uDC00-\\uDFFF for pair");
-            return FALSE;
-        }
+    if (cp >= 0xD800 && cp <= 0xDBFF && end - *ptr >= 6 && (*ptr)[0] == '\\'
+        && (*ptr)[1] == 'u' && parse_hex4(*ptr + 2, &lo) && lo >= 0xDC00 && lo <= 0xDFFF) {
         *ptr += 6;
         cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-    } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-        parse_error(p, "unpaired \\uDC00-\\uDFFF");
+    }
+    if (!unicode_char_ok(cp)) {
+        unicode_error(p, esc, end);
         return FALSE;
     }
-    if (cp == 0) {
-        parse_error(p, "\\u0000 is not supported");
-        return FALSE;
-    }
-    g_string_append_unichar(out, cp);
+    if (cp == 0)
+        g_string_append(out, "\xC0\x80");
+    else
+        g_string_append_unichar(out, cp);
     return TRUE;
 }
 
 static gboolean
-parse_escape(Parser *p, const char **ptr, GString *out)
+parse_escape(Parser *p, const char **ptr, const char *end, GString *out)
 {
     char c = *(*ptr)++;
     switch (c) {
@@ -159,10 +174,23 @@ parse_escape(Parser *p, const char **ptr, GString *out)
     case 'n': g_string_append_c(out, '\n'); return TRUE;
     case 'r': g_string_append_c(out, '\r'); return TRUE;
     case 't': g_string_append_c(out, '\t'); return TRUE;
-    case 'u': return parse_unicode_escape(p, ptr, out);
+    case 'u': return parse_unicode_escape(p, ptr, end + 1, out);
     }
     parse_error(p, "invalid escape sequence in string");
     return FALSE;
+}
+
+/* Bytes of the character at ptr, 0 when it is not valid UTF-8. Modified
+ * UTF-8's NUL (C0 80) is the one overlong form QEMU takes. */
+static gsize
+utf8_char_len(const char *ptr, const char *end)
+{
+    if ((guchar)ptr[0] == 0xC0 && end - ptr >= 2 && (guchar)ptr[1] == 0x80)
+        return 2;
+    gsize len = g_utf8_skip[(guchar)*ptr];
+    if (len > (gsize)(end - ptr) || !g_utf8_validate(ptr, len, NULL))
+        return 0;
+    return len;
 }
 
 static JsonNode *
@@ -174,19 +202,17 @@ parse_string(Parser *p, const Token *t)
     while (ptr < end) {
         if (*ptr == '\\') {
             ptr++;
-            if (!parse_escape(p, &ptr, out))
+            if (!parse_escape(p, &ptr, end, out))
                 return NULL;
             continue;
         }
-        const char *next = g_utf8_find_next_char(ptr, end);
-        if (!next)
-            next = end;
-        if (!g_utf8_validate(ptr, next - ptr, NULL)) {
+        gsize len = utf8_char_len(ptr, end);
+        if (!len) {
             parse_error(p, "invalid UTF-8 sequence in string");
             return NULL;
         }
-        g_string_append_len(out, ptr, next - ptr);
-        ptr = next;
+        g_string_append_len(out, ptr, len);
+        ptr += len;
     }
     JsonNode *n = json_node_new(JSON_NODE_VALUE);
     json_node_set_string(n, out->str);
@@ -372,6 +398,7 @@ process_token(VireoQmpStreamer *s, TokenType type)
     }
     /* The same guards as QEMU's streamer against memory and recursion abuse. */
     if (s->size + s->token->len + 1 > s->max_size) {
+        s->overflowed = TRUE;
         emit(s, NULL, "JSON token size limit exceeded");
         return;
     }
@@ -523,6 +550,7 @@ feed_char(VireoQmpStreamer *s, guchar c)
             g_string_append_c(s->token, c);
             /* A token alone may not outgrow a message (QEMU would buffer it). */
             if (s->size + s->token->len > s->max_size) {
+                s->overflowed = TRUE;
                 emit(s, NULL, "JSON token size limit exceeded");
                 g_string_truncate(s->token, 0);
                 s->state = LEX_RECOVERY;
@@ -580,4 +608,10 @@ vireo_qmp_streamer_flush(VireoQmpStreamer *s)
     s->state = LEX_START;
     if (s->tokens->len)
         emit_parsed(s);
+}
+
+gboolean
+vireo_qmp_streamer_overflowed(VireoQmpStreamer *s)
+{
+    return s->overflowed;
 }

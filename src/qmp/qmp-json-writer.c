@@ -34,30 +34,50 @@ member_order_cmp(gconstpointer a, gconstpointer b)
 }
 
 static void
+append_char(GString *out, gunichar c)
+{
+    switch (c) {
+    case '"': g_string_append(out, "\\\""); break;
+    case '\\': g_string_append(out, "\\\\"); break;
+    case '\b': g_string_append(out, "\\b"); break;
+    case '\f': g_string_append(out, "\\f"); break;
+    case '\n': g_string_append(out, "\\n"); break;
+    case '\r': g_string_append(out, "\\r"); break;
+    case '\t': g_string_append(out, "\\t"); break;
+    default:
+        if (c > 0xFFFF) {
+            c -= 0x10000;
+            g_string_append_printf(out, "\\u%04X\\u%04X",
+                                   0xD800 | (c >> 10), 0xDC00 | (c & 0x3FF));
+        } else if (c < 0x20 || c >= 0x7F) {
+            g_string_append_printf(out, "\\u%04X", c);
+        } else {
+            g_string_append_c(out, (char)c);
+        }
+    }
+}
+
+/* Modified UTF-8's C0 80 is U+0000; a byte that starts no valid sequence
+ * prints as U+FFFD, as in QEMU. */
+static void
 append_string(GString *out, const char *s)
 {
     g_string_append_c(out, '"');
-    for (const char *p = s; *p; p = g_utf8_next_char(p)) {
-        gunichar c = g_utf8_get_char(p);
-        switch (c) {
-        case '"': g_string_append(out, "\\\""); break;
-        case '\\': g_string_append(out, "\\\\"); break;
-        case '\b': g_string_append(out, "\\b"); break;
-        case '\f': g_string_append(out, "\\f"); break;
-        case '\n': g_string_append(out, "\\n"); break;
-        case '\r': g_string_append(out, "\\r"); break;
-        case '\t': g_string_append(out, "\\t"); break;
-        default:
-            if (c > 0xFFFF) {
-                c -= 0x10000;
-                g_string_append_printf(out, "\\u%04X\\u%04X",
-                                       0xD800 | (c >> 10), 0xDC00 | (c & 0x3FF));
-            } else if (c < 0x20 || c >= 0x7F) {
-                g_string_append_printf(out, "\\u%04X", c);
-            } else {
-                g_string_append_c(out, (char)c);
-            }
+    for (const char *p = s; *p;) {
+        gunichar c;
+        if ((guchar)p[0] == 0xC0 && (guchar)p[1] == 0x80) {
+            append_char(out, 0);
+            p += 2;
+            continue;
         }
+        c = g_utf8_get_char_validated(p, -1);
+        if (c == (gunichar)-1 || c == (gunichar)-2) {
+            append_char(out, 0xFFFD);
+            p++;
+            continue;
+        }
+        append_char(out, c);
+        p = g_utf8_next_char(p);
     }
     g_string_append_c(out, '"');
 }

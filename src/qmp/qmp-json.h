@@ -28,6 +28,10 @@ void vireo_qmp_streamer_feed(VireoQmpStreamer *s, const char *buf, gsize len);
 /* End of input: a pending token or unfinished message is reported. */
 void vireo_qmp_streamer_flush(VireoQmpStreamer *s);
 
+/* TRUE once a message outgrew max_size: where it ends is unknown, so the
+ * rest of the stream cannot be trusted. */
+gboolean vireo_qmp_streamer_overflowed(VireoQmpStreamer *s);
+
 /* QEMU's message limits (json-streamer.c): nesting depth and token count. */
 #define VIREO_QMP_MAX_NESTING 1024
 #define VIREO_QMP_MAX_TOKENS (2 * 1024 * 1024)

@@ -56,6 +56,8 @@ void vireo_qmp_client_set_negotiated(VireoQmpClient *client, gboolean oob);
  * (QEMU lists its monitors' chardevs as "compat_monitorN"). */
 GList *vireo_qmp_server_list(void);
 const char *vireo_qmp_server_path(VireoQmpServer *server);
+/* Whether a client is connected (QEMU's "disconnected:" filename prefix). */
+gboolean vireo_qmp_server_connected(VireoQmpServer *server);
 
 /* {"event", "data"?, "timestamp"} in QEMU's shape, timestamped now. */
 JsonNode *vireo_qmp_event_new(const char *event, JsonObject *data);

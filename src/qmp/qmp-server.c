@@ -69,6 +69,16 @@ vireo_qmp_server_path(VireoQmpServer *server)
 }
 
 gboolean
+vireo_qmp_server_connected(VireoQmpServer *server)
+{
+    for (GList *l = server->clients; l; l = l->next) {
+        if (!((VireoQmpClient *)l->data)->dead)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+gboolean
 vireo_qmp_client_negotiated(VireoQmpClient *client)
 {
     return client->negotiated;
@@ -275,6 +285,10 @@ client_handle_message(JsonNode *msg, const char *error_desc, void *opaque)
         return;
     if (!msg) {
         client_send_error(c, NULL, VIREO_QMP_ERROR_GENERIC, error_desc);
+        /* Over 1 MiB: the message's end cannot be found, so the client is
+         * dropped after the error rather than fed errors for its tail. */
+        if (vireo_qmp_streamer_overflowed(c->streamer))
+            client_kill(c);
         return;
     }
     if (!JSON_NODE_HOLDS_OBJECT(msg)) {

@@ -103,10 +103,13 @@ vireo_vmm_powerdown(VireoVmm *vmm)
     emit(vmm, "POWERDOWN", NULL);
 }
 
+/* QEMU: a machine reset while the vCPUs are stopped leaves it in prelaunch. */
 void
 vireo_vmm_reset(VireoVmm *vmm, VireoShutdownCause cause)
 {
     emit_cause(vmm, "RESET", cause);
+    if (vmm->state != VIREO_RUN_STATE_RUNNING)
+        vmm->state = VIREO_RUN_STATE_PRELAUNCH;
 }
 
 void

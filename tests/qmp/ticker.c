@@ -1,0 +1,33 @@
+/* ticker: the QMP tests' guest. Prints "tick N" on the serial port every
+ * 10 ms (so a paused VM visibly stops counting) and powers off through ACPI
+ * S5 when it sees the power button status bit (PM1a_STS.PWRBTN_STS), i.e.
+ * after QMP system_powerdown. "nopowerbtn" on the command line makes it
+ * ignore the button, for tests that must keep it running. */
+#include "guest.h"
+
+#define PM1_PWRBTN_STS (1u << 8)
+
+static bool power_button_pressed(void)
+{
+    if (!acpi.pm1a_evt || !(inw((u16)acpi.pm1a_evt) & PM1_PWRBTN_STS))
+        return false;
+    outw((u16)acpi.pm1a_evt, PM1_PWRBTN_STS);     /* write 1 to clear */
+    return true;
+}
+
+void guest_main(void)
+{
+    bool obey = !cmdline_has("nopowerbtn");
+    u64 n = 0;
+
+    printf("ticker: ready (power button %s)\n", obey ? "powers off" : "ignored");
+    for (;;) {
+        udelay(10000);
+        printf("tick %lu\n", ++n);
+        if (power_button_pressed()) {
+            printf("ticker: power button\n");
+            if (obey)
+                acpi_poweroff();
+        }
+    }
+}
