@@ -426,6 +426,7 @@ static void serial_irq_tx(void)
     udelay(2000);
     outb(COM1 + 1, 0x00);
     irq_disable();
+    serial_sync();
     check(sent && thre_irqs >= tx_len, "serial-irq-tx",
           "%lu of %lu bytes sent from %u THRE interrupts", (u64)tx_pos, (u64)tx_len, thre_irqs);
 }
@@ -442,6 +443,7 @@ static void serial_irq_rx(void)
     outb(COM1 + 1, 0x01);               /* IER: received data */
     irq_enable();
     for (size_t i = 0; i < n; i++) {
+        serial_sync();                  /* one byte at a time: RX holds one */
         serial_putc(probe[i]);
         wait_until(&rx_len, i + 1, 200);
     }
@@ -449,6 +451,7 @@ static void serial_irq_rx(void)
     irq_disable();
     outb(COM1 + 1, 0x00);
     outb(COM1 + 4, 0x0b);
+    serial_sync();
     bool same = all && !memcmp((const void *)rx_buf, probe, n);
     check(same && rx_irqs >= 1, "serial-irq-rx",
           "loopback gave %lu of %lu bytes (%s) from %u RX interrupts", (u64)rx_len, (u64)n,
@@ -503,6 +506,7 @@ static void leave(void)
 
 void guest_main(void)
 {
+    timer_ensure();
     printf("\nvireo check guest: boot protocol %s, TSC %lu kHz%s\n", boot_kind_name(), tsc_khz,
            tsc_calibrated ? "" : " (guessed: the PIT did not count)");
     topo_init();

@@ -62,6 +62,7 @@ u32 crc32(u32 crc, const void *buf, size_t len);   /* zlib's CRC-32 */
 void serial_init(void);
 void serial_putc(char c);
 void serial_puts(const char *s);
+void serial_sync(void);             /* after writing THR outside serial.c */
 int vsnprintf(char *buf, size_t n, const char *fmt, va_list ap);
 int snprintf(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -103,7 +104,8 @@ const char *cmdline_payload(size_t *len);
 /* ---- time (timer.c, rtc.c) --------------------------------------------- */
 extern u64 tsc_khz;
 extern bool tsc_calibrated;         /* false: PIT silent, tsc_khz guessed */
-void timer_calibrate(void);             /* TSC against PIT channel 2 */
+void timer_calibrate(void);             /* TSC against PIT channel 0 */
+void timer_ensure(void);                /* calibrate once, on first need */
 void udelay(u64 us);
 u64 tsc_to_us(u64 tsc);
 struct rtc_time { unsigned year, mon, day, hour, min, sec; };

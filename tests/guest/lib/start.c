@@ -1,5 +1,5 @@
 /* What runs between the assembly entry points and a guest's main: console,
- * boot info, IDT, timer, ACPI; then guest_main() and, whatever it did, an
+ * boot info, IDT, ACPI; then guest_main() and, whatever it did, an
  * ACPI power-off so the VMM process ends. */
 #include "guest.h"
 
@@ -13,7 +13,6 @@ void guest_start(void)
     bootinfo_init();
     idt_init();
     pic_disable();
-    timer_calibrate();
     acpi_ok = acpi_init(acpi_error, sizeof(acpi_error));
     guest_main();
     acpi_poweroff();

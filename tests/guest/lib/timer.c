@@ -8,7 +8,9 @@
 #define PIT_CH0 0x40
 #define PIT_CMD 0x43
 
-u64 tsc_khz = 2000000;              /* used when the PIT never answers */
+/* A guess until the first caller that needs precision calibrates (hello
+ * never does: 10 ms of PIT counting would be most of its boot). */
+u64 tsc_khz = 2000000;
 bool tsc_calibrated;
 
 static u16 pit_read_ch0(void)
@@ -44,8 +46,18 @@ void timer_calibrate(void)
     outb(PIT_CH0, 0);
 }
 
+void timer_ensure(void)
+{
+    static bool tried;
+    if (!tried) {
+        tried = true;
+        timer_calibrate();
+    }
+}
+
 void udelay(u64 us)
 {
+    timer_ensure();
     u64 end = rdtsc() + us * tsc_khz / 1000;
     while (rdtsc() < end)
         cpu_relax();
@@ -53,5 +65,6 @@ void udelay(u64 us)
 
 u64 tsc_to_us(u64 tsc)
 {
+    timer_ensure();
     return tsc * 1000 / tsc_khz;
 }
