@@ -1,0 +1,344 @@
+/* Unit tests for src/qmp: QEMU's print order and escapes, the streamer's
+ * framing and limits, schema argument checks, introspection, the --qmp
+ * spec, and a server round trip with the fake VMM (tests/qmp/fake-vmm.h). */
+#include <config.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include "qmp/qmp-private.h"
+#include "qmp/qmp-json.h"
+#include "qmp/qmp-schema.h"
+#include "util/vireo-error.h"
+#include "fake-vmm.h"
+
+static JsonNode *
+parse(const char *text)
+{
+    g_autoptr(JsonParser) p = json_parser_new();
+    g_assert_true(json_parser_load_from_data(p, text, -1, NULL));
+    return json_node_copy(json_parser_get_root(p));
+}
+
+static void
+assert_prints(const char *in, const char *out)
+{
+    g_autoptr(JsonNode) n = parse(in);
+    g_autofree char *s = vireo_qmp_json_to_string(n);
+    g_assert_cmpstr(s, ==, out);
+}
+
+/* Strings taken from QEMU 7.2's own output. */
+static void
+test_writer(void)
+{
+    assert_prints("{\"running\": false, \"singlestep\": false, \"status\": \"prelaunch\"}",
+                  "{\"status\": \"prelaunch\", \"singlestep\": false, \"running\": false}");
+    assert_prints("{\"event\": \"STOP\", \"timestamp\": {\"seconds\": 1, \"microseconds\": 2}}",
+                  "{\"timestamp\": {\"seconds\": 1, \"microseconds\": 2}, \"event\": \"STOP\"}");
+    assert_prints("{\"return\": {}, \"id\": [1, 2.5, null, true]}",
+                  "{\"return\": {}, \"id\": [1, 2.5, null, true]}");
+    assert_prints("{\"error\": {\"class\": \"A\", \"desc\": \"B\"}, \"id\": 1}",
+                  "{\"id\": 1, \"error\": {\"class\": \"A\", \"desc\": \"B\"}}");
+    assert_prints("{\"major\": 7, \"minor\": 2, \"micro\": 0}",
+                  "{\"micro\": 0, \"minor\": 2, \"major\": 7}");
+    assert_prints("\"h\\u00e9\\u20ac\\ud83d\\ude00 \\t\\u0001/\\\"\\\\\"",
+                  "\"h\\u00E9\\u20AC\\uD83D\\uDE00 \\t\\u0001/\\\"\\\\\"");
+    assert_prints("[1.0, 0.1, 1e400]", "[1, 0.10000000000000001, inf]");
+}
+
+typedef struct {
+    GPtrArray *msgs;        /* printed messages, or "ERR: desc" */
+} Collected;
+
+static void
+collect(JsonNode *msg, const char *error_desc, void *opaque)
+{
+    Collected *c = opaque;
+    g_ptr_array_add(c->msgs, msg ? vireo_qmp_json_to_string(msg)
+                    : g_strdup_printf("ERR: %s", error_desc));
+}
+
+static void
+test_streamer_framing(void)
+{
+    Collected c = { g_ptr_array_new_with_free_func(g_free) };
+    g_autoptr(VireoQmpStreamer) s = vireo_qmp_streamer_new(1 << 20, collect, &c);
+    const char *in = "{\"a\": [1, {\"b\": \"}]\\\"\"}]}  {'x': -1.5e3}\n[]\n";
+    /* One byte at a time gives the same messages as one write. */
+    for (const char *p = in; *p; p++)
+        vireo_qmp_streamer_feed(s, p, 1);
+    g_assert_cmpuint(c.msgs->len, ==, 3);
+    g_assert_cmpstr(c.msgs->pdata[0], ==, "{\"a\": [1, {\"b\": \"}]\\\"\"}]}");
+    g_assert_cmpstr(c.msgs->pdata[1], ==, "{\"x\": -1500}");
+    g_assert_cmpstr(c.msgs->pdata[2], ==, "[]");
+    vireo_qmp_streamer_feed(s, "{\"a\"", 4);
+    g_assert_cmpuint(c.msgs->len, ==, 3);           /* still waiting */
+    vireo_qmp_streamer_flush(s);
+    g_assert_cmpuint(c.msgs->len, ==, 4);
+    g_assert_true(g_str_has_prefix(c.msgs->pdata[3], "ERR: JSON parse error, "));
+    g_ptr_array_unref(c.msgs);
+}
+
+static void
+test_streamer_errors(void)
+{
+    Collected c = { g_ptr_array_new_with_free_func(g_free) };
+    g_autoptr(VireoQmpStreamer) s = vireo_qmp_streamer_new(1 << 20, collect, &c);
+    const char *in = "@ {\"x\": tru}\n}\n{\"a\\q\": 1}\n{\"a\": 1}\n";
+    vireo_qmp_streamer_feed(s, in, strlen(in));
+    g_assert_cmpuint(c.msgs->len, ==, 5);
+    g_assert_cmpstr(c.msgs->pdata[0], ==, "ERR: JSON parse error, stray '@'");
+    g_assert_cmpstr(c.msgs->pdata[1], ==, "ERR: JSON parse error, invalid keyword 'tru'");
+    g_assert_cmpstr(c.msgs->pdata[2], ==, "ERR: JSON parse error, expecting value");
+    g_assert_cmpstr(c.msgs->pdata[3], ==, "ERR: JSON parse error, invalid escape sequence in string");
+    g_assert_cmpstr(c.msgs->pdata[4], ==, "{\"a\": 1}");
+    g_ptr_array_unref(c.msgs);
+}
+
+static void
+test_streamer_limits(void)
+{
+    Collected c = { g_ptr_array_new_with_free_func(g_free) };
+    g_autoptr(VireoQmpStreamer) deep = vireo_qmp_streamer_new(1 << 20, collect, &c);
+    g_autoptr(VireoQmpStreamer) big = vireo_qmp_streamer_new(64, collect, &c);
+    g_autofree char *brackets = g_strnfill(VIREO_QMP_MAX_NESTING + 1, '[');
+    g_autofree char *x = g_strnfill(100, 'x');
+    vireo_qmp_streamer_feed(deep, brackets, strlen(brackets));
+    g_assert_cmpuint(c.msgs->len, ==, 1);
+    g_assert_cmpstr(c.msgs->pdata[0], ==, "ERR: JSON nesting depth limit exceeded");
+    g_assert_false(vireo_qmp_streamer_overflowed(deep));
+    vireo_qmp_streamer_feed(big, "{\"id\": \"", 8);
+    vireo_qmp_streamer_feed(big, x, strlen(x));
+    g_assert_cmpuint(c.msgs->len, ==, 2);
+    g_assert_cmpstr(c.msgs->pdata[1], ==, "ERR: JSON token size limit exceeded");
+    g_assert_true(vireo_qmp_streamer_overflowed(big));
+    g_ptr_array_unref(c.msgs);
+}
+
+static const char test_schema[] =
+    "{\"definitions\": ["
+    " {\"enum\": \"Color\", \"data\": [\"red\", \"blue\"]},"
+    " {\"struct\": \"Box\", \"data\": {\"w\": \"int\", \"*c\": \"Color\"}},"
+    " {\"command\": \"paint\", \"data\": {\"box\": \"Box\", \"*colors\": [\"Color\"],"
+    "   \"*n\": \"number\", \"*ok\": \"bool\", \"*any\": \"any\"}, \"returns\": \"Box\"}"
+    "]}";
+
+static void
+assert_args(const VireoQmpSchema *schema, const char *args, const char *error)
+{
+    g_autoptr(JsonNode) n = parse(args);
+    g_autofree char *got = vireo_qmp_schema_check_args(schema, "paint",
+                                                       json_node_get_object(n));
+    g_assert_cmpstr(got, ==, error);
+}
+
+static void
+test_schema_args(void)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(VireoQmpSchema) s = vireo_qmp_schema_new_from_data(test_schema, -1, &err);
+    g_assert_no_error(err);
+    assert_args(s, "{\"box\": {\"w\": 1}}", NULL);
+    assert_args(s, "{\"box\": {\"w\": 1, \"c\": \"red\"}, \"colors\": [], \"n\": 1, "
+                "\"ok\": true, \"any\": [null]}", NULL);
+    assert_args(s, "{}", "Parameter 'box' is missing");
+    assert_args(s, "{\"box\": {}}", "Parameter 'box.w' is missing");
+    assert_args(s, "{\"box\": {\"w\": \"1\"}}",
+                "Invalid parameter type for 'box.w', expected: integer");
+    assert_args(s, "{\"box\": {\"w\": 1.5}}",
+                "Invalid parameter type for 'box.w', expected: integer");
+    assert_args(s, "{\"box\": {\"w\": 1, \"c\": \"green\"}}",
+                "Parameter 'box.c' does not accept value 'green'");
+    assert_args(s, "{\"box\": {\"w\": 1}, \"colors\": [\"red\", \"x\"]}",
+                "Parameter 'null' does not accept value 'x'");
+    assert_args(s, "{\"box\": {\"w\": 1}, \"colors\": [\"red\", 2]}",
+                "Invalid parameter type for 'colors[1]', expected: string");
+    assert_args(s, "{\"box\": {\"w\": 1}, \"n\": \"x\"}",
+                "Invalid parameter type for 'n', expected: number");
+    assert_args(s, "{\"box\": {\"w\": 1}, \"ok\": 1}",
+                "Invalid parameter type for 'ok', expected: boolean");
+    assert_args(s, "{\"box\": 3}", "Invalid parameter type for 'box', expected: object");
+    assert_args(s, "{\"box\": {\"w\": 1, \"h\": 2}}", "Parameter 'box.h' is unexpected");
+    assert_args(s, "{\"box\": {\"w\": 1}, \"zz\": 2}", "Parameter 'zz' is unexpected");
+}
+
+/* Every command the schema declares has a handler, and no handler hides
+ * outside the schema (query-commands would not show it). */
+static void
+test_commands_match_schema(void)
+{
+    const VireoQmpSchema *schema = vireo_qmp_schema_get();
+    g_autoptr(JsonNode) list = vireo_qmp_schema_command_list(schema);
+    JsonArray *arr = json_node_get_array(list);
+    guint n = 0;
+    for (guint i = 0; i < json_array_get_length(arr); i++) {
+        const char *name = json_object_get_string_member(
+            json_array_get_object_element(arr, i), "name");
+        g_autoptr(JsonObject) none = json_object_new();
+        g_autofree char *bad = vireo_qmp_schema_check_args(schema, name, none);
+        g_assert_nonnull(vireo_qmp_command_lookup(name));
+        g_assert_null(bad);     /* no vireo command has a required argument */
+    }
+    for (const VireoQmpCommand *c = vireo_qmp_commands; c->name; c++, n++)
+        g_assert_true(vireo_qmp_schema_has_command(schema, c->name));
+    g_assert_cmpuint(n, ==, json_array_get_length(arr));
+    g_assert_cmpuint(n, >=, 20);
+    g_assert_true(vireo_qmp_schema_has_event(schema, "SHUTDOWN"));
+}
+
+static void
+test_introspect(void)
+{
+    g_autoptr(JsonNode) info = vireo_qmp_schema_introspect(vireo_qmp_schema_get());
+    JsonArray *arr = json_node_get_array(info);
+    g_autoptr(GHashTable) names = g_hash_table_new(g_str_hash, g_str_equal);
+    for (guint i = 0; i < json_array_get_length(arr); i++)
+        g_hash_table_add(names, (char *)json_object_get_string_member(
+                             json_array_get_object_element(arr, i), "name"));
+    g_assert_true(g_hash_table_contains(names, "0"));
+    g_assert_true(g_hash_table_contains(names, "query-status"));
+    g_assert_true(g_hash_table_contains(names, "RESET"));
+    /* Every referenced type is itself described. */
+    for (guint i = 0; i < json_array_get_length(arr); i++) {
+        JsonObject *e = json_array_get_object_element(arr, i);
+        const char *keys[] = { "arg-type", "ret-type", "element-type" };
+        for (guint k = 0; k < G_N_ELEMENTS(keys); k++) {
+            if (json_object_has_member(e, keys[k]))
+                g_assert_true(g_hash_table_contains(
+                    names, json_object_get_string_member(e, keys[k])));
+        }
+    }
+}
+
+static void
+assert_bad_spec(const char *spec, const char *needle)
+{
+    g_autoptr(GError) err = NULL;
+    g_assert_null(vireo_qmp_server_new(NULL, spec, &err));
+    g_assert_error(err, VIREO_ERROR, VIREO_ERR_CONFIG_UNSUPPORTED);
+    g_assert_nonnull(strstr(err->message, needle));
+}
+
+static void
+test_spec(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("vireo-qmp-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "s.sock", NULL);
+    g_autofree char *spec = g_strdup_printf("unix:%s,server=on,wait=off", path);
+    g_autoptr(GError) err = NULL;
+    struct stat st;
+    assert_bad_spec("tcp:localhost:4444", "tcp:localhost:4444");
+    assert_bad_spec("unix:", "unix:PATH");
+    assert_bad_spec("unix:/tmp/x.sock,wait=on", "wait=on");
+    assert_bad_spec("unix:/tmp/x.sock,server=off", "server=off");
+    assert_bad_spec("unix:/tmp/x.sock,reconnect=1", "reconnect=1");
+    VireoQmpServer *s = vireo_qmp_server_new(NULL, spec, &err);
+    g_assert_no_error(err);
+    g_assert_cmpint(stat(path, &st), ==, 0);
+    g_assert_true(S_ISSOCK(st.st_mode));
+    g_assert_cmpint(st.st_mode & 0777, ==, 0600);
+    vireo_qmp_server_free(s);
+    g_assert_cmpint(stat(path, &st), ==, -1);       /* removed at exit */
+    rmdir(dir);
+}
+
+/* ---- a round trip through a real socket, on this thread's main loop ---- */
+
+static int
+connect_unix(const char *path)
+{
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    g_strlcpy(addr.sun_path, path, sizeof(addr.sun_path));
+    g_assert_cmpint(connect(fd, (struct sockaddr *)&addr, sizeof(addr)), ==, 0);
+    return fd;
+}
+
+/* Runs the main loop until fd has a whole line; returns it without CRLF. */
+static char *
+read_line(int fd, GString *buf)
+{
+    gint64 deadline = g_get_monotonic_time() + 5 * G_USEC_PER_SEC;
+    char *nl;
+    while (!(nl = strstr(buf->str, "\r\n"))) {
+        char tmp[4096];
+        ssize_t n = recv(fd, tmp, sizeof(tmp), MSG_DONTWAIT);
+        if (n > 0)
+            g_string_append_len(buf, tmp, n);
+        else if (n == 0 || g_get_monotonic_time() > deadline)
+            return NULL;
+        else
+            g_main_context_iteration(NULL, FALSE);
+    }
+    char *line = g_strndup(buf->str, nl - buf->str);
+    g_string_erase(buf, 0, nl - buf->str + 2);
+    return line;
+}
+
+static void
+send_str(int fd, const char *s)
+{
+    g_assert_cmpint(send(fd, s, strlen(s), MSG_NOSIGNAL), ==, (ssize_t)strlen(s));
+}
+
+static void
+test_round_trip(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("vireo-qmp-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "s.sock", NULL);
+    g_autofree char *spec = g_strdup_printf("unix:%s", path);
+    VireoVmm vmm = { fake_vmm_desc_new("rt", "5c0e1d2a-8f3b-4c6d-9e7f-0a1b2c3d4e5f", 64, 2),
+                     VIREO_RUN_STATE_PRELAUNCH, g_array_new(FALSE, FALSE, sizeof(FakeListener)),
+                     0, g_main_loop_new(NULL, FALSE) };
+    g_autoptr(GError) err = NULL;
+    g_autoptr(VireoQmpServer) s = vireo_qmp_server_new(&vmm, spec, &err);
+    g_autoptr(GString) ba = g_string_new(NULL), bb = g_string_new(NULL);
+    g_assert_no_error(err);
+    int a = connect_unix(path), b = connect_unix(path);
+    g_free(read_line(a, ba));
+    g_free(read_line(b, bb));
+    send_str(a, "{\"execute\": \"qmp_capabilities\"}");
+    g_autofree char *r1 = read_line(a, ba);
+    g_assert_cmpstr(r1, ==, "{\"return\": {}}");
+    send_str(a, "{\"execute\": \"cont\", \"id\": 1}\n");
+    g_autofree char *ev = read_line(a, ba);
+    g_autofree char *r2 = read_line(a, ba);
+    g_assert_true(g_str_has_suffix(ev, "\"event\": \"RESUME\"}"));
+    g_assert_cmpstr(r2, ==, "{\"return\": {}, \"id\": 1}");
+    g_assert_cmpint(vmm.state, ==, VIREO_RUN_STATE_RUNNING);
+    /* b never negotiated: no RESUME for it, only the reply to its command. */
+    send_str(b, "{\"execute\": \"query-cpus-fast\"}\n");
+    g_autofree char *r3 = read_line(b, bb);
+    g_assert_cmpstr(r3, ==, "{\"error\": {\"class\": \"CommandNotFound\", \"desc\": "
+                    "\"Expecting capabilities negotiation with 'qmp_capabilities'\"}}");
+    close(b);
+    send_str(a, "{\"execute\": \"query-cpus-fast\"}\n");
+    g_autofree char *r4 = read_line(a, ba);
+    g_assert_nonnull(strstr(r4, "\"qom-path\": \"/machine/unattached/device[1]\""));
+    send_str(a, "{\"execute\": \"quit\"}\n");
+    g_autofree char *r5 = read_line(a, ba);
+    g_autofree char *r6 = read_line(a, ba);
+    g_assert_nonnull(strstr(r5, "\"event\": \"SHUTDOWN\""));
+    g_assert_cmpstr(r6, ==, "{\"return\": {}}");
+    close(a);
+    g_clear_pointer(&s, vireo_qmp_server_free);
+    rmdir(dir);
+}
+
+int
+main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/qmp/writer", test_writer);
+    g_test_add_func("/qmp/streamer/framing", test_streamer_framing);
+    g_test_add_func("/qmp/streamer/errors", test_streamer_errors);
+    g_test_add_func("/qmp/streamer/limits", test_streamer_limits);
+    g_test_add_func("/qmp/schema/args", test_schema_args);
+    g_test_add_func("/qmp/schema/commands", test_commands_match_schema);
+    g_test_add_func("/qmp/schema/introspect", test_introspect);
+    g_test_add_func("/qmp/server/spec", test_spec);
+    g_test_add_func("/qmp/server/round-trip", test_round_trip);
+    return g_test_run();
+}
