@@ -11,3 +11,8 @@ TESTS += tests/test-oracle-libvirt
 tests_test_oracle_libvirt_SOURCES = tests/test-oracle-libvirt.c tests/test-conf-common.c tests/test-conf-common.h
 tests_test_oracle_libvirt_CFLAGS = $(AM_CFLAGS) $(LIBVIRT_CFLAGS)
 tests_test_oracle_libvirt_LDADD = $(CONF_LIBS) $(LIBVIRT_LIBS)
+
+check_PROGRAMS += tests/test-conf-parse
+TESTS += tests/test-conf-parse
+tests_test_conf_parse_SOURCES = tests/test-conf-parse.c
+tests_test_conf_parse_LDADD = $(CONF_LIBS)
