@@ -36,3 +36,9 @@ TESTS += tests/test-hw-rtc
 tests_test_hw_rtc_SOURCES = tests/test-hw-rtc.c $(HW_HARNESS)
 tests_test_hw_rtc_CPPFLAGS = $(HW_TEST_CPPFLAGS)
 tests_test_hw_rtc_LDADD = $(HW_LIBS)
+
+check_PROGRAMS += tests/test-hw-misc
+TESTS += tests/test-hw-misc
+tests_test_hw_misc_SOURCES = tests/test-hw-misc.c $(HW_HARNESS)
+tests_test_hw_misc_CPPFLAGS = $(HW_TEST_CPPFLAGS)
+tests_test_hw_misc_LDADD = $(HW_LIBS)
