@@ -61,7 +61,7 @@ static bool list_contains(const u32 *l, int n, u32 v)
 /* ---- memory map -------------------------------------------------------- */
 static void check_e820(void)
 {
-    u64 mem_kib, above_1m = 0, total = 0;
+    u64 mem_kib, backed_above_1m = 0, ram = 0;
     if (!cmdline_get_u64("expect.mem_kib", &mem_kib))
         return;
     for (unsigned i = 0; i < boot.n_e820; i++) {
@@ -69,21 +69,25 @@ static void check_e820(void)
         if (!e->size)
             continue;
         info("e820 %016lx-%016lx type %u", e->addr, e->addr + e->size - 1, e->type);
-        if (e->type != 1)
+        if (e->type == 1)
+            ram += e->size;
+        /* RAM, and RAM the firmware lent to ACPI tables (types 3 and 4,
+         * as SeaBIOS and vireo place them at the top of low memory). */
+        if (e->type != 1 && e->type != 3 && e->type != 4)
             continue;
-        total += e->size;
         u64 start = e->addr < 0x100000 ? 0x100000 : e->addr;
         if (e->addr + e->size > start)
-            above_1m += e->addr + e->size - start;
+            backed_above_1m += e->addr + e->size - start;
     }
     /* The first MiB holds the legacy holes (VGA, BIOS), which PC firmware
-     * never reports as RAM; all memory above it must be usable. */
+     * never reports as RAM; all memory above it must be accounted for. */
     u64 want = mem_kib * 1024 - 0x100000;
-    check(boot.n_e820 > 0 && above_1m == want, "e820-ram",
-          "e820 RAM above 1 MiB is %lu KiB, the domain's memory %lu KiB implies %lu KiB",
-          above_1m >> 10, mem_kib, want >> 10);
-    check(total <= mem_kib * 1024 && total + 0x100000 > mem_kib * 1024, "e820-total",
-          "e820 RAM totals %lu KiB for a domain of %lu KiB", total >> 10, mem_kib);
+    check(boot.n_e820 > 0 && backed_above_1m == want, "e820-ram",
+          "e820 RAM + ACPI above 1 MiB is %lu KiB, the domain's memory %lu KiB implies %lu KiB",
+          backed_above_1m >> 10, mem_kib, want >> 10);
+    /* Usable RAM: all of it but the first MiB and at most 1 MiB of tables. */
+    check(ram <= mem_kib * 1024 && ram + 0x200000 > mem_kib * 1024, "e820-usable",
+          "e820 usable RAM totals %lu KiB for a domain of %lu KiB", ram >> 10, mem_kib);
 }
 
 /* ---- command line and initrd ------------------------------------------ */
@@ -242,13 +246,19 @@ static void check_cpu_topology(u32 apic_id, const struct ap_report *rep)
         unsigned sub = 0;
         check_level(&r, "0x1F", sub, &rep->leaf_1f[sub], apic_id, 1, topo.tb, t), sub++;
         check_level(&r, "0x1F", sub, &rep->leaf_1f[sub], apic_id, 2, topo.tb + topo.cb, c * t), sub++;
-        if (d > 1)
+        /* With one die a die level is optional; when present it must say
+         * one die (same shift and count as the core level). */
+        if (d > 1 || ((rep->leaf_1f[sub].ecx >> 8) & 0xff) == 5)
             check_level(&r, "0x1F", sub, &rep->leaf_1f[sub], apic_id, 5,
                         topo.tb + topo.cb + topo.db, d * c * t), sub++;
         check_level(&r, "0x1F", sub, &rep->leaf_1f[sub], apic_id, 0, 0, 0);
     }
     u32 l4 = rep->leaf_4[0].eax;
-    if (rep->max_leaf >= 4 && (l4 & 0x1f)) {
+    char vendor[13];
+    cpu_vendor(vendor);
+    if (strcmp(vendor, "GenuineIntel")) {
+        /* Leaf 4 is Intel's; AMD describes caches in 0x8000001D. */
+    } else if (rep->max_leaf >= 4 && (l4 & 0x1f)) {
         /* "Maximum addressable IDs": at least the real count, per the SDM. */
         if (((l4 >> 26) & 0x3f) + 1 < c)
             add_reason(&r, "CPUID.4 cores-per-package field %u for %lu cores", ((l4 >> 26) & 0x3f) + 1, c);

@@ -66,7 +66,9 @@ def memory_kib(dom):
 
 def cpu_arg(dom):
     cpu = dom.find("cpu")
-    if cpu is None or cpu.get("mode") in ("host-passthrough", "host-model", "maximum"):
+    if cpu is None or (cpu.findtext("model") is None and cpu.get("mode", "custom") == "custom"):
+        return None                     # QEMU's default, qemu64, as libvirt
+    if cpu.get("mode") in ("host-passthrough", "host-model", "maximum"):
         return "host"
     arg = cpu.findtext("model")
     for f in cpu.findall("feature"):
@@ -94,7 +96,10 @@ def cmd_qemu_args(path):
         args = ["-M", "pc", "-bios", "qboot.rom"]
     else:
         args = ["-M", "microvm,acpi=on,rtc=on,pit=on,pic=on"]
-    args += ["-enable-kvm", "-cpu", cpu_arg(dom), "-m", "%dk" % memory_kib(dom),
+    args += ["-enable-kvm"]
+    if cpu_arg(dom):
+        args += ["-cpu", cpu_arg(dom)]
+    args += ["-m", "%dk" % memory_kib(dom),
              "-smp", smp, "-nodefaults", "-display", "none",
              "-kernel", dom.findtext("os/kernel")]
     if dom.findtext("os/initrd"):
