@@ -360,8 +360,7 @@ def main():
         vmm = os.environ.get("VIREO_VMM") or os.path.join(builddir, "src/vireo-vmm")
         xml = os.path.join(workdir, "domain.xml")
         with open(xml, "w") as f:
-            f.write(q.domain_xml(os.path.join(builddir, "tests/qmp/ticker.elf"),
-                                 "nopowerbtn"))
+            f.write(q.domain_xml(srcdir, os.path.join(builddir, "tests/qmp/ticker.elf")))
         check_target(tap, "vireo", lambda s: q.vireo_argv(vmm, xml, s), expected,
                      differences, workdir)
     return tap.done()

@@ -202,27 +202,13 @@ def fake_argv(builddir, socks):
             "--memory-mib", "128"] + qmp_options("--qmp", socks)
 
 
-def domain_xml(kernel, cmdline, serial_log=None):
-    serial = ""
-    if serial_log:
-        serial = ("    <serial type='file'>\n      <source path='%s'/>\n"
-                  "      <target port='0'/>\n    </serial>\n" % serial_log)
-    return """<domain type='kvm'>
-  <name>%s</name>
-  <uuid>%s</uuid>
-  <memory unit='MiB'>128</memory>
-  <vcpu>1</vcpu>
-  <os>
-    <type arch='x86_64' machine='pc'>hvm</type>
-    <kernel>%s</kernel>
-    <cmdline>%s</cmdline>
-  </os>
-  <features><acpi/><apic/></features>
-  <on_poweroff>destroy</on_poweroff>
-  <devices>
-%s  </devices>
-</domain>
-""" % (NAME, UUID, kernel, cmdline, serial)
+def domain_xml(srcdir, kernel, devices=""):
+    """tests/qmp/ticker.xml with the guest's path and extra devices."""
+    with open(os.path.join(srcdir, "tests/qmp/ticker.xml"), encoding="utf-8") as f:
+        xml = f.read().replace("@KERNEL@", kernel)
+    if devices:
+        xml = xml.replace("</domain>", "  <devices>\n%s  </devices>\n</domain>" % devices)
+    return xml
 
 
 def vireo_argv(vmm, xml_path, socks):
