@@ -807,6 +807,13 @@ parse_vcpu(VireoDomainDef *def, xmlNode *node, GError **error)
     TRY(vireo_xml_prop_enum(node, "placement", vireo_vcpu_placement_from_string,
                             VIREO_XML_PROP_NONZERO, &placement, error));
     def->placement = placement;
+    /* 'auto' asks numad for a placement, which vireo has no use for. */
+    if (def->placement == VIREO_VCPU_PLACEMENT_AUTO) {
+        vireo_error_set(error, VIREO_ERR_CONFIG_UNSUPPORTED,
+                        _("vcpu placement 'auto' on line %u is not supported"),
+                        vireo_conf_line(node));
+        return FALSE;
+    }
     TRY(vireo_conf_prop_bitmap(node, "cpuset", &def->cpuset, error));
     TRY(vireo_xml_prop_uint(node, "current", 10, 0, &def->current_vcpus, error));
     return TRUE;

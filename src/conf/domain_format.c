@@ -301,12 +301,10 @@ format_features(VireoBuf *buf, const VireoDomainFeatures *f)
             break;
         }
         case VIREO_DOMAIN_FEATURE_KVM:
-            if (!f->kvm_hidden) {
-                vireo_buf_line(buf, "<kvm/>");
-                break;
-            }
+            /* libvirt writes an empty <kvm> as an open/close pair. */
             vireo_buf_line(buf, "<kvm>");
-            vireo_buf_line(buf, "  <hidden state='%s'/>", tristate_onoff(f->kvm_hidden));
+            if (f->kvm_hidden)
+                vireo_buf_line(buf, "  <hidden state='%s'/>", tristate_onoff(f->kvm_hidden));
             vireo_buf_line(buf, "</kvm>");
             break;
         default:

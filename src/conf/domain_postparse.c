@@ -84,6 +84,9 @@ postparse_os(VireoDomainDef *def, GError **error)
         def->os.boot[0] = VIREO_BOOT_DISK;
         def->os.nboot = 1;
     }
+    /* A firmware path without type= is a ROM (libvirt's default). */
+    if (def->os.loader && def->os.loader_type == VIREO_LOADER_TYPE_NONE)
+        def->os.loader_type = VIREO_LOADER_TYPE_ROM;
     /* vireo runs x86_64 guests; libvirt's test driver would say i686. */
     if (!def->os.arch)
         def->os.arch = g_strdup("x86_64");
@@ -353,7 +356,9 @@ postparse_videos(VireoDomainDef *def)
             v->heads = 1;
         any_primary |= v->primary == VIREO_TRISTATE_YES;
     }
-    if (def->videos->len > 0 && !any_primary)
+    /* A "none" video is a placeholder, never the primary card. */
+    if (def->videos->len > 0 && !any_primary &&
+        ((VireoVideoDef *)g_ptr_array_index(def->videos, 0))->model != VIREO_VIDEO_NONE)
         ((VireoVideoDef *)g_ptr_array_index(def->videos, 0))->primary = VIREO_TRISTATE_YES;
 }
 
