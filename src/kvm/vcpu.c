@@ -417,9 +417,14 @@ vcpu_handle_exit(VireoKvmVcpu *vcpu)
     case KVM_EXIT_INTR:
     case KVM_EXIT_HLT:      /* only without the in-kernel LAPIC */
         break;
-    case KVM_EXIT_SHUTDOWN:
+    case KVM_EXIT_SHUTDOWN: {
+        /* A guest's own choice, but the registers help whoever debugs it. */
+        g_autoptr(GString) regs = g_string_new(NULL);
+        append_registers(vcpu, regs);
+        g_debug("vCPU %u: triple fault:%s", vcpu->index, regs->str);
         vcpu_stop_on_event(vcpu, VIREO_KVM_EVENT_TRIPLE_FAULT, NULL);
         break;
+    }
     case KVM_EXIT_SYSTEM_EVENT:
         vcpu_handle_system_event(vcpu);
         break;

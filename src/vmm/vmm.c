@@ -189,7 +189,7 @@ void
 vireo_vmm_quit(VireoVmm *vmm, VireoShutdownCause cause)
 {
     const char *reason = cause == VIREO_SHUTDOWN_CAUSE_HOST_QMP_QUIT
-                         ? "quit requested over QMP" : "quit requested";
+                         ? _("quit requested over QMP") : _("quit requested");
     vmm_end(vmm, cause, VIREO_VMM_EXIT_OK, reason);
 }
 
@@ -197,7 +197,7 @@ void
 vireo_vmm_quit_on_signal(VireoVmm *vmm, int signum)
 {
     g_autofree char *reason =
-        g_strdup_printf("killed by signal %s", signum == SIGINT ? "SIGINT" :
+        g_strdup_printf(_("killed by signal %s"), signum == SIGINT ? "SIGINT" :
                         signum == SIGHUP ? "SIGHUP" : "SIGTERM");
     vmm_end(vmm, VIREO_SHUTDOWN_CAUSE_HOST_SIGNAL, VIREO_VMM_EXIT_OK, reason);
 }
@@ -217,7 +217,7 @@ vireo_vmm_run(VireoVmm *vmm)
 static void
 vmm_host_error(VireoVmm *vmm, const char *detail)
 {
-    g_autofree char *reason = g_strdup_printf("host error: %s", detail);
+    g_autofree char *reason = g_strdup_printf(_("host error: %s"), detail);
     if (vmm->vm)
         vireo_kvm_vm_pause(vmm->vm);
     if (vmm->state == VIREO_RUN_STATE_RUNNING)
@@ -251,8 +251,8 @@ vireo_vmm_reset(VireoVmm *vmm, VireoShutdownCause cause)
         vmm->desc->on_reboot == VIREO_LIFECYCLE_COREDUMP_DESTROY) {
         vmm_end(vmm, cause, VIREO_VMM_EXIT_OK,
                 cause == VIREO_SHUTDOWN_CAUSE_GUEST_RESET
-                ? "guest reset with on_reboot=destroy"
-                : "reset requested with on_reboot=destroy");
+                ? _("guest reset with on_reboot=destroy")
+                : _("reset requested with on_reboot=destroy"));
         return;
     }
     g_autoptr(GError) err = NULL;
@@ -284,7 +284,7 @@ vmm_guest_poweroff(VireoVmm *vmm)
         break;
     default:
         vmm_end(vmm, VIREO_SHUTDOWN_CAUSE_GUEST_SHUTDOWN, VIREO_VMM_EXIT_OK,
-                "guest poweroff");
+                _("guest poweroff"));
     }
 }
 
@@ -314,7 +314,7 @@ vmm_guest_panic(VireoVmm *vmm)
         vmm->state = VIREO_RUN_STATE_GUEST_PANICKED;
         vmm_emit(vmm, "GUEST_PANICKED", data);
         vmm_end(vmm, VIREO_SHUTDOWN_CAUSE_GUEST_PANIC,
-                VIREO_VMM_EXIT_GUEST_CRASHED, "guest crashed");
+                VIREO_VMM_EXIT_GUEST_CRASHED, _("guest crashed"));
     }
 }
 
