@@ -19,10 +19,11 @@ tests/qmp/ticker.elf: tests/qmp/ticker.guest.o $(GUEST_LIB_OBJS) $(top_srcdir)/t
 CLEANFILES += tests/qmp/ticker.elf tests/qmp/ticker.guest.o
 
 # Shell/Python TAP tests; they need the fake VMM and the ticker guest built.
-QMP_SCRIPT_TESTS = tests/qmp/conformance.sh tests/qmp/npm-client.sh tests/qmp/socat.sh
+QMP_SCRIPT_TESTS = tests/qmp/conformance.sh tests/qmp/npm-client.sh tests/qmp/socat.sh \
+	tests/qmp/guest.sh
 TESTS += $(QMP_SCRIPT_TESTS)
-tests/qmp/conformance.log tests/qmp/npm-client.log tests/qmp/socat.log: \
+tests/qmp/conformance.log tests/qmp/npm-client.log tests/qmp/socat.log tests/qmp/guest.log: \
 	tests/qmp/ticker.elf tests/qmp/fake-vmm
 EXTRA_DIST += $(QMP_SCRIPT_TESTS) tests/qmp/conformance.py tests/qmp/qmpconf.py \
 	tests/qmp/conformance.expected tests/qmp/ticker.c tests/qmp/ticker.xml \
-	tests/qmp/npm-client.js docs/qmp.md
+	tests/qmp/npm-client.js tests/qmp/guest.py docs/qmp.md

@@ -5,7 +5,15 @@
  * ignore the button, for tests that must keep it running. */
 #include "guest.h"
 
-#define PM1_PWRBTN_STS (1u << 8)
+#define PM1_PWRBTN_STS (1u << 8)    /* PM1a_STS, at PM1a_EVT_BLK */
+#define PM1_PWRBTN_EN (1u << 8)     /* PM1a_EN, 2 bytes further (PM1_EVT_LEN 4) */
+
+/* As an OS does: the chipset reports the button only when it is enabled. */
+static void power_button_enable(void)
+{
+    if (acpi.pm1a_evt)
+        outw((u16)(acpi.pm1a_evt + 2), PM1_PWRBTN_EN);
+}
 
 static bool power_button_pressed(void)
 {
@@ -20,6 +28,7 @@ void guest_main(void)
     bool obey = !cmdline_has("nopowerbtn");
     u64 n = 0;
 
+    power_button_enable();
     printf("ticker: ready (power button %s)\n", obey ? "powers off" : "ignored");
     for (;;) {
         udelay(10000);

@@ -1,0 +1,131 @@
+"""A real guest under QMP control: the ticker guest prints
+"tick N" every 10 ms; `stop` must freeze the counter, `cont` must restart
+it, and after `system_powerdown` the guest must see the ACPI power button
+and power off (POWERDOWN, then SHUTDOWN guest-shutdown, then the VMM exits).
+The same session runs under QEMU (with qboot, as the reference the test is
+checked against) and under vireo-vmm.
+
+usage: guest.py SRCDIR BUILDDIR
+"""
+import json
+import os
+import re
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import qmpconf as q  # noqa: E402
+
+
+def ticks(path):
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            found = re.findall(r"^tick (\d+)$", f.read(), re.M)
+    except FileNotFoundError:
+        return 0
+    return int(found[-1]) if found else 0
+
+
+def wait_ticks(path, at_least, timeout):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if ticks(path) >= at_least:
+            return True
+        time.sleep(0.02)
+    return False
+
+
+QBOOT = "/usr/share/qemu/qboot.rom"
+
+
+def session(tap, label, t, log):
+    """The QMP session; every assertion is named "LABEL: ..."."""
+    def ok(cond, what, detail=None):
+        return tap.ok(cond, "%s: %s" % (label, what), detail)
+    try:
+        c = t.connect()
+        c.readline()
+        q.exchange(c, '{"execute": "qmp_capabilities"}\n')
+        time.sleep(0.3)
+        ok(ticks(log) == 0, "paused (prelaunch): the guest has not ticked", str(ticks(log)))
+        out = q.exchange(c, '{"execute": "cont"}\n')
+        ok(len(out) == 2 and '"event": "RESUME"' in out[0], "cont: RESUME then the reply",
+           "\n".join(out))
+        ok(wait_ticks(log, 10, 10), "running: the guest ticks", open(log).read()[-500:]
+           if os.path.exists(log) else "no serial log")
+        out = q.exchange(c, '{"execute": "stop"}\n')
+        ok(len(out) == 2 and '"event": "STOP"' in out[0], "stop: STOP then the reply",
+           "\n".join(out))
+        time.sleep(0.1)             # output already written by the guest lands
+        frozen = ticks(log)
+        time.sleep(0.5)             # 50 ticks' worth of time
+        ok(ticks(log) == frozen, "stopped: the tick counter is frozen",
+           "%d then %d" % (frozen, ticks(log)))
+        st = q.exchange(c, '{"execute": "query-status"}\n')
+        ok(st == ['{"return": {"status": "paused", "singlestep": false, "running": false}}'],
+           "query-status: paused", "\n".join(st))
+        q.exchange(c, '{"execute": "cont"}\n')
+        ok(wait_ticks(log, frozen + 10, 10), "cont: the counter moves on from where it stopped",
+           "%d then %d" % (frozen, ticks(log)))
+        out = q.exchange(c, '{"execute": "system_powerdown"}\n')
+        ok(len(out) == 2 and '"event": "POWERDOWN"' in out[0],
+           "system_powerdown: POWERDOWN then the reply", "\n".join(out))
+        line = None
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            line = c.readline(max(0.1, deadline - time.time()))
+            if line is None or '"SHUTDOWN"' in line:
+                break
+        msg = json.loads(line) if line else {}
+        ok(msg.get("event") == "SHUTDOWN" and
+           msg.get("data") == {"guest": True, "reason": "guest-shutdown"},
+           "the guest powers off: SHUTDOWN guest-shutdown", str(line))
+        ok(c.at_eof(5), "the connection ends with the VMM")
+        try:
+            rc = t.proc.wait(10)
+        except Exception:
+            rc = None
+        ok(rc == 0, "exits 0 after the guest's poweroff", "exit %s: %s" % (rc, t.log_text()))
+        ok("ticker: power button" in open(log).read(), "the guest saw the power button")
+    except Exception as e:
+        ok(False, "session", "%r\n%s" % (e, t.log_text()))
+    finally:
+        t.stop()
+
+
+def main():
+    srcdir, builddir = sys.argv[1], sys.argv[2]
+    tap = q.Tap()
+    workdir = q.make_workdir()
+    elf = os.path.join(builddir, "tests/qmp/ticker.elf")
+
+    why = q.qemu_unavailable() or (None if os.path.exists(QBOOT) else QBOOT + " is missing")
+    if why:
+        tap.skip("qemu: ticker guest", why)
+    else:
+        log = os.path.join(workdir, "qemu-serial.log")
+        sock = os.path.join(workdir, "qemu.sock")
+        argv = ["qemu-system-x86_64", "-S", "-nodefaults", "-machine", "pc,accel=kvm",
+                "-m", "128", "-display", "none", "-bios", QBOOT, "-kernel", elf,
+                "-serial", "file:" + log, "-qmp", "unix:%s,server=on,wait=off" % sock]
+        session(tap, "qemu", q.Target("qemu", argv, [sock], workdir), log)
+
+    why = q.vireo_unavailable(builddir)
+    if why:
+        tap.skip("vireo-vmm: ticker guest", why)
+        return tap.done()
+    vmm = os.environ.get("VIREO_VMM") or os.path.join(builddir, "src/vireo-vmm")
+    log = os.path.join(workdir, "serial.log")
+    xml = os.path.join(workdir, "ticker.xml")
+    serial = ("    <serial type='file'>\n      <source path='%s'/>\n"
+              "      <target port='0'/>\n    </serial>\n" % log)
+    with open(xml, "w") as f:
+        f.write(q.domain_xml(srcdir, elf, serial)
+                .replace("<cmdline>nopowerbtn</cmdline>", "<cmdline></cmdline>"))
+    sock = os.path.join(workdir, "qmp.sock")
+    session(tap, "vireo", q.Target("vireo", q.vireo_argv(vmm, xml, [sock]), [sock], workdir), log)
+    return tap.done()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
