@@ -71,16 +71,12 @@ has_device_boot_order(const VireoDomainDef *def)
     return FALSE;
 }
 
-static gboolean
-postparse_os(VireoDomainDef *def, GError **error)
+/* Mixing <os><boot> with per-device <boot order> is refused by validation
+ * (domain_validate.c), which can name the line. */
+static void
+postparse_os(VireoDomainDef *def)
 {
-    gboolean device_boot = has_device_boot_order(def);
-    if (device_boot && def->os.nboot > 0) {
-        vireo_error_set(error, VIREO_ERR_CONFIG_UNSUPPORTED, "%s",
-                        _("per-device boot elements cannot be used together with os/boot elements"));
-        return FALSE;
-    }
-    if (!device_boot && def->os.nboot == 0) {
+    if (!has_device_boot_order(def) && def->os.nboot == 0) {
         def->os.boot[0] = VIREO_BOOT_DISK;
         def->os.nboot = 1;
     }
@@ -90,7 +86,6 @@ postparse_os(VireoDomainDef *def, GError **error)
     /* vireo runs x86_64 guests; libvirt's test driver would say i686. */
     if (!def->os.arch)
         def->os.arch = g_strdup("x86_64");
-    return TRUE;
 }
 
 static void
@@ -378,8 +373,7 @@ vireo_domain_def_postparse(VireoDomainDef *def, GError **error)
     postparse_identity(def);
     postparse_memory(def);
     postparse_vcpus(def);
-    if (!postparse_os(def, error))
-        return FALSE;
+    postparse_os(def);
     postparse_lifecycle(def);
     postparse_controllers(def);
     postparse_nets(def);
