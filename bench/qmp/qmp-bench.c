@@ -1,0 +1,196 @@
+/* qmp-bench: time from exec of a VMM to its QMP greeting, and the round
+ * trip of query-status. Runs the command RUNS times (SOCK in the arguments
+ * is replaced by a fresh socket path); each run waits for the socket,
+ * reads the greeting, negotiates, times CALLS query-status round trips and
+ * ends the VMM with quit. Prints medians in microseconds:
+ *
+ *   qmp-bench RUNS CALLS -- COMMAND ARG... (one ARG contains SOCK)
+ *   ready_us=23000 rtt_us=78.5 rss_kib=35000
+ */
+#include <config.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <glib.h>
+
+static double
+now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static double
+median(double *v, int n)
+{
+    qsort(v, n, sizeof(*v), cmp_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* Buffered reading of one connection: one read() per burst, not per byte,
+ * so the client's own cost stays out of the round trip. */
+typedef struct {
+    int fd;
+    char buf[65536];
+    size_t len;
+} Reader;
+
+/* Next CRLF-terminated line into line (without it); FALSE at EOF. */
+static gboolean
+read_line(Reader *r, char *line, size_t size)
+{
+    char *nl;
+    while (!(nl = memchr(r->buf, '\n', r->len))) {
+        if (r->len == sizeof(r->buf))
+            r->len = 0;             /* an over-long line: drop it */
+        ssize_t n = read(r->fd, r->buf + r->len, sizeof(r->buf) - r->len);
+        if (n <= 0)
+            return FALSE;
+        r->len += n;
+    }
+    size_t l = nl - r->buf;
+    size_t copy = MIN(l, size - 1);
+    memcpy(line, r->buf, copy);
+    line[copy > 0 && line[copy - 1] == '\r' ? copy - 1 : copy] = '\0';
+    memmove(r->buf, nl + 1, r->len - l - 1);
+    r->len -= l + 1;
+    return TRUE;
+}
+
+/* Reads lines until one that is not an event (the reply). */
+static gboolean
+read_reply(Reader *r, char *line, size_t size)
+{
+    do {
+        if (!read_line(r, line, size))
+            return FALSE;
+    } while (strstr(line, "\"event\": ") && !strstr(line, "\"return\""));
+    return TRUE;
+}
+
+static int
+try_connect(const char *path)
+{
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    g_strlcpy(addr.sun_path, path, sizeof(addr.sun_path));
+    if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0)
+        return fd;
+    close(fd);
+    return -1;
+}
+
+static long
+rss_kib(pid_t pid)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%d/status", pid);
+    g_autofree char *text = NULL;
+    const char *p;
+    if (!g_file_get_contents(path, &text, NULL, NULL) || !(p = strstr(text, "VmRSS:")))
+        return -1;
+    return strtol(p + 6, NULL, 10);
+}
+
+static pid_t
+spawn(char **argv, const char *sock)
+{
+    g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func(g_free);
+    for (int i = 0; argv[i]; i++) {
+        g_auto(GStrv) parts = g_strsplit(argv[i], "SOCK", -1);
+        g_ptr_array_add(args, g_strjoinv(sock, parts));
+    }
+    g_ptr_array_add(args, NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        int null = open("/dev/null", O_WRONLY);
+        dup2(null, 1);
+        dup2(null, 2);
+        execvp(args->pdata[0], (char **)args->pdata);
+        _exit(127);
+    }
+    return pid;
+}
+
+/* One run: returns FALSE when the VMM never answered. */
+static gboolean
+one_run(char **argv, const char *sock, int calls, double *ready, double *rtt, long *rss)
+{
+    static Reader r;
+    char line[4096];
+    const char *q = "{\"execute\": \"query-status\"}\n";
+    unlink(sock);
+    double t0 = now_us();
+    pid_t pid = spawn(argv, sock);
+    int fd = -1;
+    while ((fd = try_connect(sock)) < 0) {
+        if (waitpid(pid, NULL, WNOHANG) == pid || now_us() - t0 > 10e6)
+            return FALSE;
+        usleep(50);
+    }
+    r.fd = fd;
+    r.len = 0;
+    if (!read_line(&r, line, sizeof(line)))
+        return FALSE;
+    *ready = now_us() - t0;
+    *rss = rss_kib(pid);
+    if (write(fd, "{\"execute\": \"qmp_capabilities\"}\n", 32) != 32
+        || !read_reply(&r, line, sizeof(line)))
+        return FALSE;
+    for (int i = 0; i < calls; i++) {
+        double s = now_us();
+        if (write(fd, q, strlen(q)) != (ssize_t)strlen(q) || !read_reply(&r, line, sizeof(line)))
+            return FALSE;
+        rtt[i] = now_us() - s;
+    }
+    if (write(fd, "{\"execute\": \"quit\"}\n", 20) != 20)
+        kill(pid, SIGTERM);
+    while (read_line(&r, line, sizeof(line)))
+        ;
+    close(fd);
+    waitpid(pid, NULL, 0);
+    return TRUE;
+}
+
+int
+main(int argc, char **argv)
+{
+    if (argc < 5 || strcmp(argv[3], "--") != 0) {
+        fprintf(stderr, "usage: qmp-bench RUNS CALLS -- COMMAND ARG... (SOCK = socket)\n");
+        return 2;
+    }
+    int runs = atoi(argv[1]), calls = atoi(argv[2]);
+    g_autofree char *dir = g_dir_make_tmp("qmp-bench-XXXXXX", NULL);
+    g_autofree char *sock = g_build_filename(dir, "q.sock", NULL);
+    g_autofree double *ready = g_new(double, runs);
+    g_autofree double *rtt_med = g_new(double, runs);
+    g_autofree double *rtt = g_new(double, calls);
+    long rss = -1;
+    for (int r = 0; r < runs; r++) {
+        if (!one_run(argv + 4, sock, calls, &ready[r], rtt, &rss)) {
+            fprintf(stderr, "qmp-bench: %s did not serve QMP\n", argv[4]);
+            return 1;
+        }
+        rtt_med[r] = median(rtt, calls);
+    }
+    unlink(sock);
+    rmdir(dir);
+    printf("ready_us=%.0f rtt_us=%.1f rss_kib=%ld\n", median(ready, runs),
+           median(rtt_med, runs), rss);
+    return 0;
+}

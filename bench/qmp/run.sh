@@ -1,0 +1,39 @@
+#!/bin/sh
+# bench/qmp: time from exec to the QMP greeting and the median query-status
+# round trip (1000 calls per run), for vireo-vmm and qemu-system-x86_64 in
+# the same run, with the ratios. Targets (docs/qmp.md): ready in under a
+# tenth of QEMU's time, round trip under half of QEMU's.
+# usage: run.sh BUILDDIR   (make bench)
+set -u
+build=${1:-$(pwd)}
+src=$(cd "$(dirname "$0")/../.." && pwd)
+bench=$build/bench/qmp/qmp-bench
+runs=${VIREO_BENCH_RUNS:-20}
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+
+measure() {     # measure LABEL RUNS COMMAND...: prints "LABEL ready_us=.. rtt_us=.. rss_kib=.."
+    label=$1; n=$2; shift 2
+    if out=$("$bench" "$n" 1000 -- "$@" 2>"$tmp/err"); then
+        echo "$label $out"
+    else
+        echo "$label unavailable: $(cat "$tmp/err")"
+    fi
+}
+field() { sed -n "s/.*$2=\([0-9.]*\).*/\1/p" "$1"; }
+
+vmm=${VIREO_VMM:-$build/src/vireo-vmm}
+guest=$build/tests/guest/hello.elf
+sed -e "s|@KERNEL@|$guest|" "$src/tests/qmp/ticker.xml" >"$tmp/d.xml"
+measure vireo-vmm "$runs" "$vmm" --domain "$tmp/d.xml" --paused --qmp unix:SOCK | tee "$tmp/vireo"
+measure qemu 5 qemu-system-x86_64 -S -nodefaults -machine pc,accel=kvm -m 128 -display none \
+    -qmp unix:SOCK,server=on,wait=off | tee "$tmp/qemu"
+measure qmp-layer-only "$runs" "$build/tests/qmp/fake-vmm" --qmp unix:SOCK | tee "$tmp/fake"
+vr=$(field "$tmp/vireo" ready_us); qr=$(field "$tmp/qemu" ready_us)
+vt=$(field "$tmp/vireo" rtt_us); qt=$(field "$tmp/qemu" rtt_us)
+if [ -n "$vr" ] && [ -n "$qr" ] && [ -n "$vt" ] && [ -n "$qt" ]; then
+    awk -v vr="$vr" -v qr="$qr" -v vt="$vt" -v qt="$qt" 'BEGIN {
+        printf "ready: vireo-vmm %.1f ms, qemu %.1f ms, ratio %.3f (target < 0.1)\n", vr / 1000, qr / 1000, vr / qr;
+        printf "query-status round trip: vireo-vmm %.1f us, qemu %.1f us, ratio %.3f (target < 0.5)\n", vt, qt, vt / qt }'
+else
+    echo "ratios: not computed (a target did not run)"
+fi
