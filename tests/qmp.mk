@@ -7,7 +7,7 @@ tests_qmp_fake_vmm_LDADD = src/qmp/libvireo-qmp.a $(UTIL_LIBS)
 TESTS += tests/test-qmp
 tests_test_qmp_SOURCES = tests/test-qmp.c tests/qmp/fake-vmm-lib.c tests/qmp/fake-vmm.h
 tests_test_qmp_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/qmp
-tests_test_qmp_LDADD = src/qmp/libvireo-qmp.a $(UTIL_LIBS)
+tests_test_qmp_LDADD = src/qmp/libvireo-qmp.a $(MACHINE_LIBS)
 
 # ticker.elf: a test guest that counts on the serial port and obeys the
 # ACPI power button (built like tests/guest's guests, from their library).

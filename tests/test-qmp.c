@@ -327,6 +327,35 @@ test_round_trip(void)
     rmdir(dir);
 }
 
+/* query-machines / query-cpu-definitions read src/machine's registered
+ * GObject types: the default i440fx with alias "pc", and qemu64. */
+static void
+test_machine_queries(void)
+{
+    VireoQmpContext ctx = { 0 };
+    g_autoptr(JsonObject) none = json_object_new();
+    vireo_types_init();
+    g_autoptr(JsonNode) m = vireo_qmp_cmd_query_machines(&ctx, none, NULL);
+    g_autoptr(JsonNode) c = vireo_qmp_cmd_query_cpu_definitions(&ctx, none, NULL);
+    g_autofree char *ms = vireo_qmp_json_to_string(m);
+    g_autofree char *cs = vireo_qmp_json_to_string(c);
+    JsonArray *machines = json_node_get_array(m);
+    guint defaults = 0;
+    gboolean pc = FALSE;
+    g_assert_cmpuint(json_array_get_length(machines), >, 2);
+    for (guint i = 0; i < json_array_get_length(machines); i++) {
+        JsonObject *o = json_array_get_object_element(machines, i);
+        g_assert_true(json_object_has_member(o, "cpu-max"));
+        defaults += json_object_get_boolean_member_with_default(o, "is-default", FALSE);
+        pc |= g_strcmp0(json_object_get_string_member_with_default(o, "alias", NULL), "pc") == 0;
+    }
+    g_assert_cmpuint(defaults, ==, 1);
+    g_assert_true(pc);
+    g_assert_nonnull(strstr(cs, "{\"name\": \"qemu64\", "));
+    g_assert_nonnull(strstr(cs, "\"typename\": \"qemu64-x86_64-cpu\""));
+    g_assert_null(strstr(ms, "\"name\": \"VireoMachine"));     /* no abstract families */
+}
+
 int
 main(int argc, char **argv)
 {
@@ -340,5 +369,6 @@ main(int argc, char **argv)
     g_test_add_func("/qmp/schema/introspect", test_introspect);
     g_test_add_func("/qmp/server/spec", test_spec);
     g_test_add_func("/qmp/server/round-trip", test_round_trip);
+    g_test_add_func("/qmp/commands/machines", test_machine_queries);
     return g_test_run();
 }

@@ -261,12 +261,6 @@ cmd_query_memory_size_summary(VireoQmpContext *ctx, JsonObject *args, GError **e
     return node_from_object(ret);
 }
 
-/* query-machines and query-cpu-definitions: qmp-cmd-machine.c */
-JsonNode *vireo_qmp_cmd_query_machines(VireoQmpContext *ctx, JsonObject *args,
-                                       GError **error);
-JsonNode *vireo_qmp_cmd_query_cpu_definitions(VireoQmpContext *ctx,
-                                              JsonObject *args, GError **error);
-
 const VireoQmpCommand vireo_qmp_commands[] = {
     { "qmp_capabilities", cmd_qmp_capabilities },
     { "query-version", cmd_query_version },

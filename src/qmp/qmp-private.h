@@ -48,6 +48,12 @@ typedef struct {
 extern const VireoQmpCommand vireo_qmp_commands[];
 const VireoQmpCommand *vireo_qmp_command_lookup(const char *name);
 
+/* query-machines and query-cpu-definitions (qmp-cmd-machine.c). */
+JsonNode *vireo_qmp_cmd_query_machines(VireoQmpContext *ctx, JsonObject *args,
+                                       GError **error);
+JsonNode *vireo_qmp_cmd_query_cpu_definitions(VireoQmpContext *ctx,
+                                              JsonObject *args, GError **error);
+
 /* Client state the negotiation commands change. */
 gboolean vireo_qmp_client_negotiated(VireoQmpClient *client);
 void vireo_qmp_client_set_negotiated(VireoQmpClient *client, gboolean oob);
