@@ -87,6 +87,10 @@ add_cpu(VireoArgv *a)
     GString *s = g_string_new(a->desc->cpu.model);
     for (guint i = 0; c && c->features && i < c->features->len; i++) {
         const VireoCpuFeatureDef *f = c->features->pdata[i];
+        /* CR4 mirrors the CPU sets itself: QEMU (>= 2.x) has no property */
+        if (vireo_cpu_feature_index(f->name) == vireo_cpu_feature_index("osxsave") ||
+            vireo_cpu_feature_index(f->name) == vireo_cpu_feature_index("ospke"))
+            continue;
         if (f->policy == VIREO_CPU_FEATURE_OPTIONAL &&
             !g_ptr_array_find_with_equal_func(a->desc->cpu.enabled_features,
                                               vireo_cpu_feature_get(vireo_cpu_feature_index(f->name))->name,
