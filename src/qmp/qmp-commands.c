@@ -106,10 +106,21 @@ cmd_stop(VireoQmpContext *ctx, JsonObject *args, GError **error)
     return vireo_vmm_pause(ctx->vmm, error) ? empty_return() : NULL;
 }
 
+/* QEMU refuses to resume a VM that ended (shutdown, internal error, guest
+ * panic) until it is reset, with this text. */
 static JsonNode *
 cmd_cont(VireoQmpContext *ctx, JsonObject *args, GError **error)
 {
-    return vireo_vmm_resume(ctx->vmm, error) ? empty_return() : NULL;
+    switch (vireo_vmm_get_state(ctx->vmm)) {
+    case VIREO_RUN_STATE_SHUTDOWN:
+    case VIREO_RUN_STATE_INTERNAL_ERROR:
+    case VIREO_RUN_STATE_GUEST_PANICKED:
+        g_set_error_literal(error, VIREO_QMP_ERROR, VIREO_QMP_ERROR_GENERIC,
+                            "Resetting the Virtual Machine is required");
+        return NULL;
+    default:
+        return vireo_vmm_resume(ctx->vmm, error) ? empty_return() : NULL;
+    }
 }
 
 static JsonNode *
