@@ -9,7 +9,7 @@ src_hw_libvireo_hw_a_SOURCES = \
 	src/hw/pm.c src/hw/pm.h \
 	src/hw/aml.c src/hw/aml.h \
 	src/hw/acpi.c src/hw/acpi.h \
-	src/hw/rtc.c \
+	src/hw/rtc.c src/hw/rtc.h \
 	src/hw/i8042.c \
 	src/hw/debugcon.c src/hw/debugcon.h \
 	src/hw/panic.c

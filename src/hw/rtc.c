@@ -5,7 +5,7 @@
  * time. Fields are kept as "seconds since the epoch, read as UTC", so
  * localtime and timezone bases are a fixed shift of the host UTC clock. */
 #include <config.h>
-#include "hw/hw.h"
+#include "hw/rtc.h"
 #include "hw/devices.h"
 
 #define RTC_SECONDS      0x00
@@ -56,6 +56,8 @@ typedef struct {
     GSource *periodic;              /* PIE: register A rate */
     guint periodic_ms;
     GSource *second;                /* UIE/AIE: each second boundary */
+    VireoRtcClockFn now_us;         /* host wall clock, microseconds */
+    void *now_opaque;
 } VireoRtc;
 
 typedef VireoDeviceClass VireoRtcClass;
@@ -93,11 +95,17 @@ rtc_base_shift(const VireoClockDesc *clock)
            (clock->offset == VIREO_CLOCK_OFFSET_VARIABLE ? clock->adjustment : 0);
 }
 
+static gint64
+rtc_host_us(VireoRtc *rtc)
+{
+    return rtc->now_us(rtc->now_opaque);
+}
+
 /* The guest's wall clock now, as seconds since the epoch read as UTC. */
 static gint64
 rtc_fields_now(VireoRtc *rtc)
 {
-    return g_get_real_time() / G_USEC_PER_SEC + rtc->base_shift + rtc->guest_offset;
+    return rtc_host_us(rtc) / G_USEC_PER_SEC + rtc->base_shift + rtc->guest_offset;
 }
 
 /* ---- field encoding ---------------------------------------------------- */
@@ -182,7 +190,7 @@ rtc_commit_fields(VireoRtc *rtc)
 {
     gint64 t = rtc_load_fields(rtc);
     if (t >= 0)
-        rtc->guest_offset = t - (g_get_real_time() / G_USEC_PER_SEC + rtc->base_shift);
+        rtc->guest_offset = t - (rtc_host_us(rtc) / G_USEC_PER_SEC + rtc->base_shift);
 }
 
 static gboolean
@@ -309,7 +317,7 @@ rtc_arm_timers(VireoRtc *rtc)
         }
     }
     if ((b & (REG_B_UIE | REG_B_AIE)) && !rtc->second) {
-        guint to_next = 1000 - (g_get_real_time() / 1000) % 1000;
+        guint to_next = 1000 - (rtc_host_us(rtc) / 1000) % 1000;
         rtc->second = g_timeout_source_new(to_next);
         g_source_set_callback(rtc->second, rtc_on_second, rtc, NULL);
         g_source_attach(rtc->second, rtc->ctx);
@@ -326,7 +334,7 @@ rtc_read_reg_a(VireoRtc *rtc)
     guint8 a = rtc->cmos[RTC_REG_A] & ~REG_A_UIP;
     /* UIP is high for the last 244 us before the seconds roll over. */
     if (rtc_running(rtc) &&
-        g_get_real_time() % G_USEC_PER_SEC >= G_USEC_PER_SEC - RTC_UIP_US)
+        rtc_host_us(rtc) % G_USEC_PER_SEC >= G_USEC_PER_SEC - RTC_UIP_US)
         a |= REG_A_UIP;
     return a;
 }
@@ -510,8 +518,28 @@ vireo_rtc_class_init(VireoRtcClass *klass)
     klass->unrealize = vireo_rtc_unrealize;
 }
 
+static gint64
+rtc_real_time(void *opaque)
+{
+    return g_get_real_time();
+}
+
+void
+vireo_rtc_set_clock(VireoDevice *dev, VireoRtcClockFn now_us, void *opaque)
+{
+    VireoRtc *rtc = VIREO_RTC(dev);
+    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&rtc->lock);
+    gint64 before = rtc_fields_now(rtc);
+
+    rtc->now_us = now_us ? now_us : rtc_real_time;
+    rtc->now_opaque = opaque;
+    /* The guest's time does not jump because the host clock source changed. */
+    rtc->guest_offset += before - rtc_fields_now(rtc);
+}
+
 static void
 vireo_rtc_init(VireoRtc *rtc)
 {
     g_mutex_init(&rtc->lock);
+    rtc->now_us = rtc_real_time;
 }
