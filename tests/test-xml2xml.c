@@ -26,6 +26,7 @@ static const Xml2XmlCase cases[] = {
     DO_TEST("nova-instance"),
     DO_TEST("nova-metadata"),
     DO_TEST("metadata-multiple-namespaces"),
+    DO_TEST("metadata-root-namespace"),
     DO_TEST("uuid-generated"),
     DO_TEST("title-description"),
     DO_TEST("genid-value"),
@@ -119,6 +120,8 @@ static const Xml2XmlCase cases[] = {
                  "vcpu placement 'auto' on line 4 is not supported"),
     DO_TEST_FAIL("fail-two-watchdogs", VIREO_ERR_INTERNAL_ERROR,
                  "only a single watchdog device is supported (line 9)"),
+    DO_TEST_FAIL("fail-metadata-namespace-twice", VIREO_ERR_XML_ERROR,
+                 "metadata element 'bar' on line 6 uses namespace 'http://app1.org/app1/'"),
     DO_TEST_FAIL("fail-metadata-no-namespace", VIREO_ERR_XML_ERROR,
                  "element 'foo' on line 5 in metadata needs a namespace"),
 };

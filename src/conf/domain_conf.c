@@ -729,6 +729,17 @@ parse_metadata(VireoDomainDef *def, xmlNode *node, GError **error)
                             (const char *)c->name, vireo_conf_line(c));
             return FALSE;
         }
+        /* libvirt keeps one element per namespace and drops the others
+         * silently; vireo says so instead. */
+        for (xmlNode *p = node->children; p != c; p = p->next) {
+            if (p->type == XML_ELEMENT_NODE && p->ns && xmlStrEqual(p->ns->href, c->ns->href)) {
+                vireo_error_set(error, VIREO_ERR_XML_ERROR,
+                                _("metadata element '%s' on line %u uses namespace '%s' of an earlier metadata element"),
+                                (const char *)c->name, vireo_conf_line(c),
+                                (const char *)c->ns->href);
+                return FALSE;
+            }
+        }
     }
     doc = xmlNewDoc((const xmlChar *)"1.0");
     copy = xmlDocCopyNode(node, doc, 1);
