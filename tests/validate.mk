@@ -1,11 +1,15 @@
 # tests for validate: schemas/domain.rng, domain_validate.c, `vireo validate`
-check_PROGRAMS += tests/test-validate-schema tests/test-validate
-TESTS += tests/test-validate-schema tests/test-validate tests/validate-cli.sh \
+check_PROGRAMS += tests/test-validate-schema tests/test-validate \
+	tests/test-validate-formatted
+TESTS += tests/test-validate-schema tests/test-validate \
+	tests/test-validate-formatted tests/validate-cli.sh \
 	tests/fuzz-domain.sh
 tests_test_validate_schema_SOURCES = tests/test-validate-schema.c
 tests_test_validate_schema_LDADD = $(CONF_LIBS)
 tests_test_validate_SOURCES = tests/test-validate.c
 tests_test_validate_LDADD = $(CONF_LIBS)
+tests_test_validate_formatted_SOURCES = tests/test-validate-formatted.c
+tests_test_validate_formatted_LDADD = $(CONF_LIBS)
 EXTRA_DIST += tests/validate tests/validate-cli.sh tests/fuzz-domain.sh \
 	tests/fuzz/fuzz-domain-parse.c tests/fuzz/corpus
 
