@@ -124,8 +124,8 @@ pd:
     .set page, page + 1
     .endr
 
-    .bss
-    .p2align 4
+    .section .stacks, "aw", @nobits
+    .p2align 12
 bsp_stack:
     .skip 32768
 bsp_stack_top:

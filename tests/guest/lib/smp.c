@@ -7,7 +7,7 @@ extern const u8 tramp_start[], tramp_end[];
 extern const u64 tramp_cr3, tramp_stack, tramp_entry;
 
 #define AP_STACK_SIZE 8192
-static u8 ap_stacks[MAX_CPUS][AP_STACK_SIZE] __attribute__((aligned(16)));
+static u8 ap_stacks[MAX_CPUS][AP_STACK_SIZE] __attribute__((aligned(16), section(".stacks")));
 static unsigned next_stack;
 static struct ap_report *volatile current_report;
 
