@@ -103,22 +103,25 @@ def bench_boot(builddir, n):
 
 
 def smaps_outside_ram(pid, ram_bytes):
-    """Rss (KiB) of every mapping of pid except the guest-RAM ones, which
-    are the mappings at least as large as guest RAM (QEMU rounds its RAM
-    block up and adds guard pages; vireo maps exactly RAM)."""
-    total = excluded = 0
+    """Sums (KiB) over the mappings of pid other than guest RAM, which are
+    the mappings at least as large as guest RAM (QEMU rounds its RAM block
+    up and adds guard pages; vireo maps exactly RAM). Returns Rss, Pss and
+    Anonymous outside RAM, and the Rss of the RAM mappings."""
+    out = {"Rss": 0, "Pss": 0, "Anonymous": 0, "ram": 0}
     size = 0
     with open("/proc/%d/smaps" % pid) as f:
         for line in f:
             parts = line.split()
             if parts[0] == "Size:":
                 size = int(parts[1]) * 1024
-            elif parts[0] == "Rss:":
-                rss = int(parts[1])
-                total += rss
+            elif parts[0].rstrip(":") in ("Rss", "Pss", "Anonymous"):
+                key = parts[0].rstrip(":")
                 if size >= ram_bytes:
-                    excluded += rss
-    return total, excluded
+                    if key == "Rss":
+                        out["ram"] += int(parts[1])
+                else:
+                    out[key] += int(parts[1])
+    return out
 
 
 def measure_live(cmd, serial, settle):
@@ -144,17 +147,22 @@ def bench_mem(builddir):
         if why:
             print("SKIP mem: " + why)
             return 0
-        print("mem: check.elf halted after its checks, %d MiB, 1 vCPU; resident KiB from /proc/PID/smaps" % MEM_MIB)
-        print("     (overhead = Rss of all mappings except those >= guest RAM size)")
+        print("mem: check.elf halted after its checks, %d MiB, 1 vCPU; KiB from /proc/PID/smaps," % MEM_MIB)
+        print("     summed over every mapping except guest RAM (mappings >= guest RAM size).")
+        print("     Rss counts shared library pages in full, Pss splits them among their")
+        print("     users, Anonymous is the process's own memory (heap, stacks, tables).")
         res = {}
         for name, cmd in (("vireo-vmm", s.vireo_cmd), ("qemu microvm", s.qemu_cmd)):
-            total, ram = measure_live(cmd, s.serial, 0.2)
-            res[name] = total - ram
-            print("  %-13s overhead %6d KiB (%.2f MiB)  total Rss %6d KiB, guest RAM touched %6d KiB" % (
-                name, total - ram, (total - ram) / 1024, total, ram))
-        v = res["vireo-vmm"] / 1024
-        print("  vireo overhead %.2f MiB (target < 3 MiB): %s; qemu/vireo = %.1fx" % (
-            v, "met" if v < 3 else "NOT met", res["qemu microvm"] / max(res["vireo-vmm"], 1)))
+            m = measure_live(cmd, s.serial, 0.2)
+            res[name] = m
+            print("  %-13s Rss %6d  Pss %6d  Anonymous %6d  (guest RAM touched %d)" % (
+                name, m["Rss"], m["Pss"], m["Anonymous"], m["ram"]))
+        v, q = res["vireo-vmm"], res["qemu microvm"]
+        print("  vireo Rss outside RAM %.2f MiB (target < 3 MiB): %s; anonymous %.2f MiB" % (
+            v["Rss"] / 1024, "met" if v["Rss"] < 3 * 1024 else "NOT met", v["Anonymous"] / 1024))
+        print("  qemu/vireo: Rss %.1fx, Pss %.1fx, Anonymous %.1fx" % (
+            q["Rss"] / max(v["Rss"], 1), q["Pss"] / max(v["Pss"], 1),
+            q["Anonymous"] / max(v["Anonymous"], 1)))
     return 0
 
 
