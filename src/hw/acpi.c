@@ -43,11 +43,12 @@
 
 /* ---- little-endian blob helpers ------------------------------------------ */
 
+/* Appends bytes little-endian bytes of v; beyond 8 bytes, zeros (padding). */
 static void
 put(GByteArray *b, guint64 v, guint bytes)
 {
     for (guint i = 0; i < bytes; i++) {
-        guint8 c = v >> (8 * i);
+        guint8 c = i < 8 ? v >> (8 * i) : 0;
         g_byte_array_append(b, &c, 1);
     }
 }
