@@ -232,8 +232,9 @@ void acpi_poweroff(void)
     } else if (acpi.pm1a_cnt) {
         outw((u16)acpi.pm1a_cnt, (u16)(((acpi.s5_typ_a & 7) << 10) | (1 << 13)));
     }
-    udelay(500000);
-    printf("FAIL poweroff: still running 0.5 s after the ACPI S5 request (PM1a_CNT 0x%x, SLP_TYP %u)\n",
+    /* Generous: a loaded host may take a while to stop a VM. */
+    udelay(5000000);
+    printf("FAIL poweroff: still running 5 s after the ACPI S5 request (PM1a_CNT 0x%x, SLP_TYP %u)\n",
            acpi.pm1a_cnt, acpi.s5_typ_a);
     halt_forever();
 }
@@ -243,8 +244,8 @@ void reset_cf9(void)
     irq_disable();
     outb(0xcf9, 0x02);
     outb(0xcf9, 0x06);                  /* hard reset, as the FADT advertises */
-    udelay(500000);
-    printf("FAIL reset: still running 0.5 s after writing 6 to port 0xcf9\n");
+    udelay(5000000);
+    printf("FAIL reset: still running 5 s after writing 6 to port 0xcf9\n");
     halt_forever();
 }
 
@@ -253,8 +254,8 @@ void acpi_reset(void)
     irq_disable();
     if (acpi.has_reset_reg) {
         gas_write8(&acpi.reset_reg, acpi.reset_value);
-        udelay(500000);
-        printf("FAIL reset: still running 0.5 s after the FADT RESET_REG write\n");
+        udelay(5000000);
+        printf("FAIL reset: still running 5 s after the FADT RESET_REG write\n");
         halt_forever();
     }
     reset_cf9();
