@@ -119,6 +119,32 @@ test_unsupported(void)
                        "element 'catchup' on line 6 is not supported");
 }
 
+/* A single element written twice is refused, not resolved by a guess. */
+static void
+test_duplicates(void)
+{
+    static const struct { const char *body; const char *text; } cases[] = {
+        { "  <name>again</name>\n", "element 'name' on line 5 may appear only once in 'domain'" },
+        { "  <devices>\n    <disk type='file'><source file='/a'/><target dev='vda'/>\n"
+          "      <target dev='vdb'/></disk>\n  </devices>\n",
+          "element 'target' on line 7 may appear only once in 'disk'" },
+        { "  <devices>\n    <serial type='tcp'><source host='a' service='1'/>\n"
+          "      <source host='b' service='2'/></serial>\n  </devices>\n",
+          "element 'source' on line 7 may appear only once in 'serial'" },
+        { "  <devices>\n    <memballoon model='virtio'/>\n    <memballoon model='none'/>\n  </devices>\n",
+          "element 'memballoon' on line 7 may appear only once in 'devices'" },
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *xml = domain_with("<memory>1024</memory>", cases[i].body);
+        g_autoptr(GError) err = NULL;
+        g_autoptr(VireoDomainDef) def = parse(xml, &err);
+        g_assert_null(def);
+        g_assert_error(err, VIREO_ERROR, VIREO_ERR_XML_ERROR);
+        if (!strstr(err->message, cases[i].text))
+            g_error("error '%s' lacks '%s'", err->message, cases[i].text);
+    }
+}
+
 /* Inside <metadata> anything namespaced is opaque and kept. */
 static void
 test_metadata_opaque(void)
@@ -321,6 +347,7 @@ main(int argc, char **argv)
     g_test_add_func("/conf/memory/overflow", test_memory_overflow);
     g_test_add_func("/conf/memory/current-capped", test_current_memory_capped);
     g_test_add_func("/conf/unsupported", test_unsupported);
+    g_test_add_func("/conf/duplicates", test_duplicates);
     g_test_add_func("/conf/metadata-opaque", test_metadata_opaque);
     g_test_add_func("/conf/generated/mac-uuid-genid", test_generated_mac_uuid);
     g_test_add_func("/conf/mac/parse-format", test_mac_parse_format);

@@ -495,17 +495,33 @@ vireo_conf_node_is(xmlNode *node, const char *name)
            xmlStrEqual(node->name, (const xmlChar *)name);
 }
 
+/* Looks word up in a space-separated list; *repeatable tells whether it
+ * was written "word*" (may appear more than once). */
 static gboolean
-word_in_list(const char *list, const char *word)
+word_in_list(const char *list, const char *word, gboolean *repeatable)
 {
     gsize len = strlen(word);
     const char *p = list;
     while (p && *p) {
         const char *end = strchr(p, ' ');
         gsize n = end ? (gsize)(end - p) : strlen(p);
-        if (n == len && strncmp(p, word, len) == 0)
+        gboolean star = n > 0 && p[n - 1] == '*';
+        if ((star ? n - 1 : n) == len && strncmp(p, word, len) == 0) {
+            if (repeatable)
+                *repeatable = star;
             return TRUE;
+        }
         p = end ? end + 1 : NULL;
+    }
+    return FALSE;
+}
+
+static gboolean
+child_seen_before(xmlNode *parent, xmlNode *child)
+{
+    for (xmlNode *p = parent->children; p && p != child; p = p->next) {
+        if (p->type == XML_ELEMENT_NODE && !p->ns && xmlStrEqual(p->name, child->name))
+            return TRUE;
     }
     return FALSE;
 }
@@ -515,7 +531,7 @@ vireo_conf_check_node(xmlNode *node, const char *attrs, const char *children,
                       GError **error)
 {
     for (xmlAttr *a = node->properties; a; a = a->next) {
-        if (a->ns || !word_in_list(attrs, (const char *)a->name)) {
+        if (a->ns || !word_in_list(attrs, (const char *)a->name, NULL)) {
             vireo_error_set(error, VIREO_ERR_CONFIG_UNSUPPORTED,
                             _("attribute '%s' of element '%s' on line %u is not supported"),
                             (const char *)a->name, (const char *)node->name,
@@ -524,10 +540,20 @@ vireo_conf_check_node(xmlNode *node, const char *attrs, const char *children,
         }
     }
     VIREO_CONF_FOREACH_CHILD(node, c) {
-        if (c->ns || !word_in_list(children, (const char *)c->name)) {
+        gboolean repeatable = FALSE;
+        if (c->ns || !word_in_list(children, (const char *)c->name, &repeatable)) {
             vireo_error_set(error, VIREO_ERR_CONFIG_UNSUPPORTED,
                             _("element '%s' on line %u is not supported"),
                             (const char *)c->name, vireo_conf_line(c));
+            return FALSE;
+        }
+        /* libvirt reads the first of a repeated single element and ignores
+         * the rest; vireo refuses rather than guess which was meant. */
+        if (!repeatable && child_seen_before(node, c)) {
+            vireo_error_set(error, VIREO_ERR_XML_ERROR,
+                            _("element '%s' on line %u may appear only once in '%s'"),
+                            (const char *)c->name, vireo_conf_line(c),
+                            (const char *)node->name);
             return FALSE;
         }
     }
@@ -777,7 +803,7 @@ parse_memory_backing(VireoDomainDef *def, xmlNode *node, GError **error)
                 return FALSE;
             mb->locked = TRUE;
         } else {
-            if (!vireo_conf_check_node(c, NULL, "page", error))
+            if (!vireo_conf_check_node(c, NULL, "page*", error))
                 return FALSE;
             mb->hugepages = TRUE;
             VIREO_CONF_FOREACH_CHILD(c, pg) {
@@ -856,7 +882,6 @@ static const char *const sysinfo_board_names[] = {
 static const char *const sysinfo_chassis_names[] = {
     "manufacturer", "version", "serial", "asset", "sku", NULL };
 
-const char *const *vireo_sysinfo_block_names(const char *block);
 const char *const *
 vireo_sysinfo_block_names(const char *block)
 {
@@ -873,7 +898,7 @@ static gboolean
 parse_sysinfo_entries(xmlNode *block, GPtrArray *out, GError **error)
 {
     const char *const *names = vireo_sysinfo_block_names((const char *)block->name);
-    if (!vireo_conf_check_node(block, NULL, "entry", error))
+    if (!vireo_conf_check_node(block, NULL, "entry*", error))
         return FALSE;
     VIREO_CONF_FOREACH_CHILD(block, e) {
         g_autofree char *name = NULL;
@@ -899,7 +924,7 @@ static gboolean
 parse_sysinfo(VireoDomainDef *def, xmlNode *node, GError **error)
 {
     g_autoptr(VireoSysinfoDef) si = g_new0(VireoSysinfoDef, 1);
-    if (!vireo_conf_check_node(node, "type", "bios system baseBoard chassis oemStrings", error))
+    if (!vireo_conf_check_node(node, "type", "bios system baseBoard* chassis oemStrings", error))
         return FALSE;
     TRY(vireo_xml_prop_string_req(node, "type", &si->type, error));
     if (!g_str_equal(si->type, "smbios")) {
@@ -917,7 +942,7 @@ parse_sysinfo(VireoDomainDef *def, xmlNode *node, GError **error)
     VIREO_CONF_FOREACH_CHILD(node, c) {
         const char *n = (const char *)c->name;
         if (g_str_equal(n, "oemStrings")) {
-            if (!vireo_conf_check_node(c, NULL, "entry", error))
+            if (!vireo_conf_check_node(c, NULL, "entry*", error))
                 return FALSE;
             VIREO_CONF_FOREACH_CHILD(c, e) {
                 if (!vireo_conf_check_leaf(e, NULL, error))
@@ -1042,7 +1067,7 @@ parse_os(VireoDomainDef *def, xmlNode *node, GError **error)
 {
     VireoDomainOsDef *os = &def->os;
     if (!vireo_conf_check_node(node, NULL,
-                               "type boot bootmenu bios smbios loader nvram "
+                               "type boot* bootmenu bios smbios loader nvram "
                                "kernel initrd cmdline dtb", error))
         return FALSE;
     os->line = vireo_conf_line(node);
@@ -1193,7 +1218,7 @@ parse_cpu_feature(VireoCpuDef *cpu, xmlNode *node, GError **error)
 static gboolean
 parse_cpu_numa(VireoCpuDef *cpu, xmlNode *node, GError **error)
 {
-    if (!vireo_conf_check_node(node, NULL, "cell", error))
+    if (!vireo_conf_check_node(node, NULL, "cell*", error))
         return FALSE;
     VIREO_CONF_FOREACH_CHILD(node, c) {
         VireoNumaCell *cell;
@@ -1230,7 +1255,7 @@ parse_cpu(VireoDomainDef *def, xmlNode *node, GError **error)
     int mode = VIREO_CPU_MODE_CUSTOM, match = 0, check = 0;
 
     if (!vireo_conf_check_node(node, "mode match check migratable",
-                               "model vendor topology feature numa", error))
+                               "model vendor topology feature* numa", error))
         return FALSE;
     cpu->line = vireo_conf_line(node);
     cpu->features = PTR_ARRAY(vireo_cpu_feature_def_free);
@@ -1306,7 +1331,7 @@ parse_clock(VireoDomainDef *def, xmlNode *node, GError **error)
     int offset = VIREO_CLOCK_OFFSET_UTC, basis = VIREO_CLOCK_BASIS_UTC;
     int rc;
 
-    if (!vireo_conf_check_node(node, "offset adjustment basis timezone", "timer", error))
+    if (!vireo_conf_check_node(node, "offset adjustment basis timezone", "timer*", error))
         return FALSE;
     clock->line = vireo_conf_line(node);
     TRY(vireo_xml_prop_enum(node, "offset", vireo_clock_offset_from_string, 0, &offset, error));
@@ -1460,7 +1485,7 @@ parse_top_child(VireoDomainDef *def, xmlNode *c, VireoDomainParseFlags flags,
 /* Elements vireo reads below <domain>; anything else is refused. */
 #define DOMAIN_CHILDREN \
     "name uuid genid title description metadata maxMemory memory currentMemory " \
-    "memoryBacking vcpu iothreads cputune sysinfo os features cpu clock " \
+    "memoryBacking vcpu iothreads cputune sysinfo* os features cpu clock " \
     "on_poweroff on_reboot on_crash pm devices"
 
 VireoDomainDef *

@@ -156,7 +156,7 @@ parse_disk_source(VireoDiskDef *d, xmlNode *c, GError **error)
     default:
         break;
     }
-    if (!vireo_conf_check_node(c, "protocol name", "host", error))
+    if (!vireo_conf_check_node(c, "protocol name", "host*", error))
         return FALSE;
     TRY(vireo_xml_prop_string_req(c, "protocol", &d->src_protocol, error));
     d->src_name = vireo_xml_prop_string(c, "name");
@@ -459,6 +459,16 @@ parse_interface(VireoDomainDef *def, xmlNode *node, GError **error)
 }
 
 /* ---- character devices ------------------------------------------------- */
+/* Only udp has two <source> elements, one per direction. */
+static gboolean
+source_twice(xmlNode *c, GError **error)
+{
+    vireo_error_set(error, VIREO_ERR_XML_ERROR,
+                    _("element '%s' on line %u may appear only once in '%s'"),
+                    (const char *)c->name, vireo_conf_line(c), (const char *)c->parent->name);
+    return FALSE;
+}
+
 static gboolean
 parse_chr_source(VireoChrDef *chr, xmlNode *c, GError **error)
 {
@@ -467,6 +477,8 @@ parse_chr_source(VireoChrDef *chr, xmlNode *c, GError **error)
         return FALSE;
     mode = vireo_xml_prop_string(c, "mode");
     if (chr->type == VIREO_CHR_TYPE_UDP && (!mode || g_str_equal(mode, "connect"))) {
+        if (chr->connect_host || chr->connect_service)
+            return source_twice(c, error);
         /* udp has two sources: the local (bind) and remote (connect) end. */
         chr->connect_host = vireo_xml_prop_string(c, "host");
         chr->connect_service = vireo_xml_prop_string(c, "service");
@@ -478,7 +490,8 @@ parse_chr_source(VireoChrDef *chr, xmlNode *c, GError **error)
                         mode, vireo_conf_line(c));
         return FALSE;
     }
-    g_free(chr->src_mode);
+    if (chr->src_mode || chr->src_path || chr->src_host)
+        return source_twice(c, error);
     chr->src_mode = g_steal_pointer(&mode);
     chr->src_path = vireo_xml_prop_string(c, "path");
     chr->src_host = vireo_xml_prop_string(c, "host");
@@ -535,7 +548,7 @@ parse_chr(xmlNode *node, VireoChrDeviceType device, GError **error)
     g_autoptr(VireoChrDef) chr = g_new0(VireoChrDef, 1);
     int type = VIREO_CHR_TYPE_PTY;
 
-    if (!vireo_conf_check_node(node, "type", "source target protocol log address alias", error))
+    if (!vireo_conf_check_node(node, "type", "source* target protocol log address alias", error))
         return NULL;
     chr->line = vireo_conf_line(node);
     chr->device = device;
@@ -684,7 +697,7 @@ parse_graphics(VireoDomainDef *def, xmlNode *node, GError **error)
         return FALSE;
     }
     if (!vireo_conf_check_node(node, "type port autoport websocket listen passwd "
-                               "keymap sharePolicy", "listen", error))
+                               "keymap sharePolicy", "listen*", error))
         return FALSE;
     g->listens = g_ptr_array_new_with_free_func((GDestroyNotify)vireo_graphics_listen_free);
     rc = vireo_xml_prop_int(node, "port", 10, 0, &g->port, error);
@@ -863,8 +876,8 @@ parse_panic(VireoDomainDef *def, xmlNode *node, GError **error)
 
 /* ---- <devices> --------------------------------------------------------- */
 #define DEVICES_CHILDREN \
-    "emulator disk controller interface serial console channel input " \
-    "graphics video memballoon rng watchdog panic"
+    "emulator disk* controller* interface* serial* console* channel* input* " \
+    "graphics* video* memballoon rng* watchdog* panic*"
 
 static gboolean
 parse_device(VireoDomainDef *def, xmlNode *c, GError **error)

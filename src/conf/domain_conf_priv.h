@@ -21,6 +21,10 @@ guint vireo_conf_line(xmlNode *node);
 int vireo_conf_prop_bitmap(xmlNode *node, const char *name, char **out,
                            GError **error);
 
+/* libvirt's fixed SMBIOS field names of a sysinfo block ("bios",
+ * "system", "baseBoard", "chassis"), NULL-terminated, in output order. */
+const char *const *vireo_sysinfo_block_names(const char *block);
+
 /* After all devices are read: libvirt's numbering of serial ports. */
 void vireo_domain_devices_finish(VireoDomainDef *def);
 

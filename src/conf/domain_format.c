@@ -158,7 +158,6 @@ format_vcpu(VireoBuf *buf, const VireoDomainDef *def)
     }
 }
 
-const char *const *vireo_sysinfo_block_names(const char *block);
 
 /* libvirt stores SMBIOS entries as struct fields, so they come out in a
  * fixed order whatever the input order was. */
