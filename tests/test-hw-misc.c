@@ -121,6 +121,8 @@ static void
 test_debugcon(void)
 {
     g_autoptr(HwHarness) h = hw_harness_new();
+    g_autoptr(VireoDevice) post = hw_harness_create(h,
+        hw_harness_add_desc(h, VIREO_DEV_DEBUGCON, "post", 0x80, 1, -1));
     g_autoptr(VireoDevice) dev = hw_harness_create(h,
         hw_harness_add_desc(h, VIREO_DEV_DEBUGCON, "debugcon", 0x402, 1, -1));
     guint id;
@@ -129,13 +131,14 @@ test_debugcon(void)
     id = g_log_set_handler("vireo-debugcon", G_LOG_LEVEL_DEBUG, capture_log, NULL);
     hw_outb(h, 0x80, 0x12);
     hw_outb(h, 0x80, 0x34);
-    g_assert_cmpuint(vireo_debugcon_get_post_code(dev), ==, 0x34);
-    g_assert_cmpuint(vireo_debugcon_get_post_writes(dev), ==, 2);
+    g_assert_cmpuint(vireo_debugcon_get_post_code(post), ==, 0x34);
+    g_assert_cmpuint(vireo_debugcon_get_post_writes(post), ==, 2);
+    g_assert_cmpuint(vireo_debugcon_get_post_writes(dev), ==, 0);
     g_assert_cmpuint(hw_inb(h, 0x80), ==, 0x34);
     g_assert_cmpuint(hw_inb(h, 0x402), ==, 0xe9);
     for (const char *p = "PASS rtc\r\nPASS"; *p; p++)
         hw_outb(h, 0x402, *p);
-    g_assert_cmpstr(captured->str, ==, "PASS rtc|");
+    g_assert_cmpstr(captured->str, ==, "PASS rtc|");      /* POST bytes are not text */
     g_clear_object(&dev);                       /* flushes the partial line */
     g_assert_cmpstr(captured->str, ==, "PASS rtc|PASS|");
     g_log_remove_handler("vireo-debugcon", id);
@@ -191,6 +194,7 @@ test_whole_machine(void)
         { VIREO_DEV_SERIAL, "serial1", 0x2f8, 8, 3 },
         { VIREO_DEV_RTC, "rtc", 0x70, 2, 8 },
         { VIREO_DEV_I8042, "i8042", 0x60, 5, 1 },
+        { VIREO_DEV_DEBUGCON, "post", 0x80, 1, -1 },
         { VIREO_DEV_DEBUGCON, "debugcon", 0x402, 1, -1 },
         { VIREO_DEV_PM, "pm", 0x600, 12, 9 },
         { VIREO_DEV_PANIC, "panic", 0x505, 1, -1 },

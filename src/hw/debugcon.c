@@ -1,8 +1,10 @@
-/* vireo: port 0x80 (POST codes: recorded, otherwise ignored) and the debug
- * console port (0x402 unless the description says otherwise), where
- * firmware and test guests print. Debug bytes go to the description's
- * chardev when it has one, else line by line to the log domain
- * "vireo-debugcon" (G_MESSAGES_DEBUG=vireo-debugcon shows it on stderr). */
+/* vireo: one model for the two debug ports the description lists as
+ * VIREO_DEV_DEBUGCON: at io_base 0x80 it is the POST code port (recorded,
+ * otherwise ignored; Linux also uses it as an I/O delay), anywhere else
+ * (0x402) the debug console where firmware and test guests print. Debug
+ * bytes go to the description's chardev when it has one, else line by line
+ * to the log domain "vireo-debugcon" (G_MESSAGES_DEBUG=vireo-debugcon shows
+ * it on stderr). */
 #include <config.h>
 #include "hw/debugcon.h"
 #include "hw/chardev.h"
@@ -58,7 +60,7 @@ debugcon_pio(void *opaque, guint16 port, guint8 *data, guint size, gboolean is_w
     VireoDebugcon *d = opaque;
     g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&d->lock);
 
-    if (port == POST_PORT) {
+    if (d->port == POST_PORT) {
         if (is_write) {
             d->post_code = data[0];
             d->post_writes++;
@@ -97,12 +99,11 @@ vireo_debugcon_realize(VireoDevice *dev, const VireoHwContext *hw,
 {
     VireoDebugcon *d = VIREO_DEBUGCON(dev);
 
-    d->port = desc->io_base && desc->io_base != POST_PORT ? desc->io_base : DEBUGCON_PORT;
+    d->port = desc->io_base ? desc->io_base : DEBUGCON_PORT;
     if (desc->chardev &&
         !(d->chr = vireo_chardev_new(desc->chardev, desc->id, hw->main_context, error)))
         return FALSE;
-    return vireo_bus_register_pio(hw->bus, POST_PORT, 1, debugcon_pio, d, "post", error) &&
-           vireo_bus_register_pio(hw->bus, d->port, 1, debugcon_pio, d, desc->id, error);
+    return vireo_bus_register_pio(hw->bus, d->port, 1, debugcon_pio, d, desc->id, error);
 }
 
 static void
