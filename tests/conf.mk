@@ -16,3 +16,8 @@ check_PROGRAMS += tests/test-conf-parse
 TESTS += tests/test-conf-parse
 tests_test_conf_parse_SOURCES = tests/test-conf-parse.c
 tests_test_conf_parse_LDADD = $(CONF_LIBS)
+
+check_PROGRAMS += tests/test-conf-mutate
+TESTS += tests/test-conf-mutate
+tests_test_conf_mutate_SOURCES = tests/test-conf-mutate.c tests/test-conf-common.c tests/test-conf-common.h
+tests_test_conf_mutate_LDADD = $(CONF_LIBS)
