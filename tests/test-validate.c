@@ -314,6 +314,21 @@ test_boot(void)
 }
 
 static void
+test_os(void)
+{
+    Fixture f;
+    fixture_init(&f);
+    f.def.os.line = 7;
+    f.def.os.type = (char *)"hvm";
+    f.def.os.arch = (char *)"aarch64";
+    assert_one_problem(&f, 7, "unsupported configuration: Unknown architecture aarch64");
+    f.def.os.arch = (char *)"i686";
+    f.def.os.type = (char *)"xen";
+    assert_one_problem(&f, 7, "unsupported configuration: unknown OS type 'xen'");
+    fixture_clear(&f);
+}
+
+static void
 test_controllers_and_video(void)
 {
     Fixture f;
@@ -377,6 +392,113 @@ test_all_problems(void)
     fixture_clear(&f);
 }
 
+/* ---- unknown enum values through the parser (no schema) ---------------- */
+
+/* One document with every enum-valued attribute vireo reads; each case
+ * replaces one good value by "bogus" and expects the parser (the schema is
+ * not asked) to refuse it, naming the value and its line. */
+static const char enum_doc[] =
+    "<domain type='kvm'>\n"                                              /* 1 */
+    "  <name>enums</name>\n"
+    "  <memory unit='MiB'>256</memory>\n"
+    "  <vcpu placement='static'>1</vcpu>\n"
+    "  <os>\n"                                                           /* 5 */
+    "    <type arch='x86_64' machine='pc'>hvm</type>\n"
+    "    <loader type='rom' readonly='yes'>/usr/share/seabios/bios.bin</loader>\n"
+    "    <boot dev='hd'/>\n"
+    "    <bootmenu enable='no'/>\n"
+    "    <smbios mode='emulate'/>\n"                                     /* 10 */
+    "  </os>\n"
+    "  <features><apic eoi='on'/><pmu state='off'/></features>\n"
+    "  <cpu mode='custom' match='exact' check='partial'>\n"
+    "    <model fallback='allow'>qemu64</model>\n"
+    "    <feature policy='require' name='x2apic'/>\n"                    /* 15 */
+    "  </cpu>\n"
+    "  <clock offset='variable' basis='utc'>\n"
+    "    <timer name='rtc' tickpolicy='catchup' track='guest' present='yes'/>\n"
+    "  </clock>\n"
+    "  <on_poweroff>destroy</on_poweroff>\n"                             /* 20 */
+    "  <on_crash>restart</on_crash>\n"
+    "  <pm><suspend-to-mem enabled='no'/></pm>\n"
+    "  <devices>\n"
+    "    <disk type='file' device='disk'>\n"
+    "      <driver name='qemu' type='raw' cache='none' io='native' discard='unmap'/>\n" /* 25 */
+    "      <source file='/a.img'/>\n"
+    "      <target dev='vda' bus='virtio'/>\n"
+    "    </disk>\n"
+    "    <controller type='usb' index='0'/>\n"
+    "    <interface type='bridge'>\n"                                    /* 30 */
+    "      <source bridge='br0'/>\n"
+    "      <address type='pci' domain='0' bus='0' slot='3' function='0' multifunction='off'/>\n"
+    "    </interface>\n"
+    "    <serial type='pty'/>\n"
+    "    <input type='tablet' bus='usb'/>\n"                             /* 35 */
+    "    <graphics type='vnc' autoport='yes'><listen type='address' address='127.0.0.1'/></graphics>\n"
+    "    <video><model type='vga' primary='yes'/></video>\n"
+    "  </devices>\n"
+    "</domain>\n";
+
+/* "FILE:N:" or "line N" (not "line N0"). */
+static gboolean
+mentions_line(const char *msg, guint n)
+{
+    g_autofree char *colon = g_strdup_printf(":%u:", n);
+    g_autofree char *re = g_strdup_printf("line %u([^0-9]|$)", n);
+    return strstr(msg, colon) || g_regex_match_simple(re, msg, 0, 0);
+}
+
+static void
+test_parser_unknown_enums(void)
+{
+    /* the exact text to replace (unique in enum_doc) and its line */
+    static const struct { const char *good; guint line; } cases[] = {
+        { "type='kvm'", 1 }, { "placement='static'", 4 },
+        { "arch='x86_64'", 5 /* the <os> line: arch is checked semantically */ }, { "type='rom'", 7 }, { "readonly='yes'", 7 },
+        { "dev='hd'", 8 }, { "enable='no'", 9 }, { "mode='emulate'", 10 },
+        { "eoi='on'", 12 }, { "state='off'", 12 },
+        { "mode='custom'", 13 }, { "match='exact'", 13 }, { "check='partial'", 13 },
+        { "fallback='allow'", 14 }, { "policy='require'", 15 },
+        { "offset='variable'", 17 }, { "basis='utc'", 17 },
+        { "name='rtc'", 18 }, { "tickpolicy='catchup'", 18 }, { "track='guest'", 18 },
+        { "present='yes'", 18 },
+        { ">destroy<", 20 }, { ">restart<", 21 }, { "enabled='no'", 22 },
+        { "type='file'", 24 }, { "device='disk'", 24 },
+        { "cache='none'", 25 }, { "io='native'", 25 }, { "discard='unmap'", 25 },
+        { "bus='virtio'", 27 }, { "type='usb'", 29 }, { "type='bridge'", 30 },
+        { "type='pci'", 32 }, { "multifunction='off'", 32 },
+        { "type='pty'", 34 }, { "type='tablet'", 35 }, { "bus='usb'", 35 },
+        { "type='vnc'", 36 }, { "autoport='yes'", 36 }, { "type='address'", 36 },
+        { "type='vga'", 37 }, { "primary='yes'", 37 },
+    };
+    g_autoptr(GError) err = NULL;
+    g_autoptr(VireoDomainDef) ok = vireo_domain_def_parse_string(enum_doc, "enums.xml", 0, &err);
+
+    g_assert_no_error(err);
+    g_assert_nonnull(ok);
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        const char *at = strstr(enum_doc, cases[i].good);
+        g_autofree char *bad = NULL;
+        g_autofree char *bogus = NULL;
+        g_autoptr(VireoDomainDef) def = NULL;
+        g_autoptr(GError) e = NULL;
+        const char *eq = strpbrk(cases[i].good, "=>");
+
+        g_assert_nonnull(at);
+        /* keep "name=" / ">" and the quotes, replace the value */
+        bogus = *eq == '=' ? g_strdup_printf("%.*s='bogus'", (int)(eq - cases[i].good), cases[i].good)
+                           : g_strdup(">bogus<");
+        bad = g_strdup_printf("%.*s%s%s", (int)(at - enum_doc), enum_doc, bogus,
+                              at + strlen(cases[i].good));
+        def = vireo_domain_def_parse_string(bad, "enums.xml", 0, &e);
+        if (def || !strstr(e->message, "bogus") || !mentions_line(e->message, cases[i].line))
+            g_test_message("case %s: %s", cases[i].good, e ? e->message : "accepted");
+        g_assert_null(def);
+        g_assert_nonnull(e);
+        g_assert_nonnull(strstr(e->message, "bogus"));
+        g_assert_true(mentions_line(e->message, cases[i].line));
+    }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -392,8 +514,10 @@ main(int argc, char **argv)
     g_test_add_func("/validate/semantic/cpu-features", test_cpu_features);
     g_test_add_func("/validate/semantic/numa", test_numa);
     g_test_add_func("/validate/semantic/boot", test_boot);
+    g_test_add_func("/validate/semantic/os", test_os);
     g_test_add_func("/validate/semantic/controllers-and-video", test_controllers_and_video);
     g_test_add_func("/validate/semantic/enum-ranges", test_enum_ranges);
     g_test_add_func("/validate/semantic/all-problems", test_all_problems);
+    g_test_add_func("/validate/parser/unknown-enums", test_parser_unknown_enums);
     return g_test_run();
 }

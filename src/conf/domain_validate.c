@@ -333,6 +333,22 @@ check_numa(Checker *c)
                 _("Number of CPUs in <numa> exceeds the <vcpu> count"));
 }
 
+/* ---- os --------------------------------------------------------------- */
+
+/* vireo runs x86 guests in hardware-virtualised ("hvm") mode only. */
+static void
+check_os(Checker *c)
+{
+    const VireoDomainOsDef *os = &c->def->os;
+
+    if (os->type && !g_str_equal(os->type, "hvm"))
+        problem(c, os->line, VIREO_ERR_CONFIG_UNSUPPORTED,
+                _("unknown OS type '%s'"), os->type);
+    if (os->arch && !g_str_equal(os->arch, "x86_64") && !g_str_equal(os->arch, "i686"))
+        problem(c, os->line, VIREO_ERR_CONFIG_UNSUPPORTED,
+                _("Unknown architecture %s"), os->arch);
+}
+
 /* ---- boot ------------------------------------------------------------- */
 
 static void
@@ -511,6 +527,7 @@ vireo_domain_def_validate_all(const VireoDomainDef *def, const char *url)
     check_topology(&c);
     check_cpu_features(&c);
     check_numa(&c);
+    check_os(&c);
     check_boot(&c);
     check_enums_domain(&c);
     check_enums_devices(&c);
