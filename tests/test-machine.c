@@ -501,6 +501,76 @@ test_host_passthrough(void)
     g_assert_false(has_feature(d, "avx2"));
 }
 
+
+static void
+test_vendor(void)
+{
+    g_autoptr(TestDef) t = test_def_new("pc", 1, 256);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(VireoMachineDesc) d = NULL;
+    char vendor[13] = { 0 };
+    test_def_cpu(t, VIREO_CPU_MODE_CUSTOM, "SandyBridge");
+    t->cpu.vendor = (char *)"AMD";
+    g_assert_null(resolve_with(t, NULL, &err));
+    g_assert_error(err, VIREO_ERROR, VIREO_ERR_CONFIG_UNSUPPORTED);
+    g_clear_error(&err);
+    t->cpu.vendor = (char *)"Intel";
+    t->cpu.vendor_id = (char *)"VireoCPUTest";
+    d = resolve_with(t, NULL, &err);
+    g_assert_no_error(err);
+    memcpy(vendor, &leaf(d, 0, 0, 0)->ebx, 4);
+    memcpy(vendor + 4, &leaf(d, 0, 0, 0)->edx, 4);
+    memcpy(vendor + 8, &leaf(d, 0, 0, 0)->ecx, 4);
+    g_assert_cmpstr(vendor, ==, "VireoCPUTest");
+}
+
+static void
+test_cpuid_xsave(void)
+{
+    /* Skylake-Server (QEMU 7.2, no MPX): x87|SSE|AVX (0x7) + opmask|ZMM_Hi256|
+     * Hi16_ZMM (0xe0) + PKRU (bit 9) = 0x2e7; the PKRU area ends at 2688 + 8 */
+    g_autoptr(TestDef) t = test_def_new("pc", 1, 256);
+    g_autoptr(VireoMachineDesc) d = NULL;
+    test_def_cpu(t, VIREO_CPU_MODE_CUSTOM, "Skylake-Server");
+    d = resolve_with(t, NULL, NULL);
+    g_assert_nonnull(d);
+    g_assert_cmphex(leaf(d, 0, 0xD, 0)->eax, ==, 0x2e7);
+    g_assert_cmpuint(leaf(d, 0, 0xD, 0)->ecx, ==, 2696);
+    g_assert_cmpuint(leaf(d, 0, 0xD, 2)->eax, ==, 256);    /* AVX: 256 bytes */
+    g_assert_cmpuint(leaf(d, 0, 0xD, 2)->ebx, ==, 576);    /* at 576 */
+    g_assert_true(has_feature(d, "xsaveopt"));             /* 0xD.1 EAX bit 0 */
+    g_assert_cmphex(leaf(d, 0, 0xD, 1)->eax & 1, ==, 1);
+}
+
+static void
+test_cpuid_kvm_leaves(void)
+{
+    g_autoptr(TestDef) t = test_def_new("pc", 1, 256);
+    g_autoptr(VireoMachineDesc) d = resolve_with(t, NULL, NULL);
+    const VireoCpuidEntry *sig = leaf(d, 0, 0x40000000u, 0);
+    char s[13] = { 0 };
+    memcpy(s, &sig->ebx, 4);
+    memcpy(s + 4, &sig->ecx, 4);
+    memcpy(s + 8, &sig->edx, 4);
+    g_assert_cmpstr(s, ==, "KVMKVMKVM");
+    g_assert_cmphex(sig->eax, ==, 0x40000001u);
+    /* kvmclock (0, 3), nopiodelay (1), asyncpf (4), steal time (5),
+     * PV EOI (6), stable bit (24): QEMU's defaults with -accel kvm */
+    g_assert_cmphex(leaf(d, 0, 0x40000001u, 0)->eax, ==, 0x0100007b);
+    g_clear_pointer(&d, vireo_machine_desc_free);
+    /* <kvm><hidden state='on'/></kvm>: no signature */
+    t->def.features.kvm_hidden = VIREO_TRISTATE_YES;
+    d = resolve_with(t, NULL, NULL);
+    g_assert_null(leaf(d, 0, 0x40000000u, 0));
+    g_clear_pointer(&d, vireo_machine_desc_free);
+    /* type='qemu' (TCG): no KVM leaves, no kvmclock */
+    t->def.features.kvm_hidden = VIREO_TRISTATE_ABSENT;
+    t->def.virt_type = VIREO_DOMAIN_VIRT_QEMU;
+    d = resolve_with(t, NULL, NULL);
+    g_assert_null(leaf(d, 0, 0x40000001u, 0));
+    g_assert_false(d->clock.kvmclock);
+}
+
 /* ---- topology ---------------------------------------------------------- */
 
 typedef struct {
@@ -930,6 +1000,9 @@ main(int argc, char **argv)
     g_test_add_func("/machine/cpu/feature-unknown", test_feature_unknown);
     g_test_add_func("/machine/cpu/no-cpu-filters", test_no_cpu_filters);
     g_test_add_func("/machine/cpu/host-passthrough", test_host_passthrough);
+    g_test_add_func("/machine/cpu/vendor", test_vendor);
+    g_test_add_func("/machine/cpu/xsave-leaf", test_cpuid_xsave);
+    g_test_add_func("/machine/cpu/kvm-leaves", test_cpuid_kvm_leaves);
     g_test_add_func("/machine/topology/cases", test_topology);
     g_test_add_func("/machine/topology/dies", test_topology_dies);
     g_test_add_func("/machine/topology/amd", test_topology_amd);

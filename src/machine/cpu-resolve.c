@@ -309,6 +309,37 @@ fill_cpu_desc(const VireoDomainDef *def, VireoCpuPlan *plan, const char *model,
     }
 }
 
+/* <vendor>Intel</vendor> must agree with the model; <model vendor_id=...>
+ * replaces the 12-character string the guest reads (leaf 0). */
+static gboolean
+apply_vendor(const VireoCpuDef *c, VireoCpuPlan *plan, GError **error)
+{
+    static const char *const names[][2] = {
+        { "Intel", "GenuineIntel" }, { "AMD", "AuthenticAMD" }, { "Hygon", "HygonGenuine" },
+    };
+    if (c && c->vendor) {
+        const char *want = c->vendor;
+        for (gsize i = 0; i < G_N_ELEMENTS(names); i++)
+            if (g_str_equal(c->vendor, names[i][0]))
+                want = names[i][1];
+        if (!g_str_equal(want, plan->vendor)) {
+            vireo_error_set(error, VIREO_ERR_CONFIG_UNSUPPORTED,
+                            _("CPU vendor '%s' does not match the vendor of CPU model '%s' (%s)"),
+                            c->vendor, c->model, plan->vendor);
+            return FALSE;
+        }
+    }
+    if (c && c->vendor_id) {
+        if (strlen(c->vendor_id) != 12) {
+            vireo_error_set(error, VIREO_ERR_XML_ERROR,
+                            _("vendor_id must be exactly 12 characters, not '%s'"), c->vendor_id);
+            return FALSE;
+        }
+        plan->vendor = c->vendor_id;
+    }
+    return TRUE;
+}
+
 /* Which model (or host) the plan starts from. */
 static gboolean
 plan_base(const VireoDomainDef *def, const VireoHostCaps *host, VireoMachineClass *mc,
@@ -332,7 +363,7 @@ plan_base(const VireoDomainDef *def, const VireoHostCaps *host, VireoMachineClas
         return FALSE;
     }
     plan_from_model(plan, klass);
-    return TRUE;
+    return apply_vendor(c, plan, error);
 }
 
 gboolean
