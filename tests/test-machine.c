@@ -685,6 +685,10 @@ test_topology_amd(void)
     g_assert_cmphex(leaf(d, 5, 0x8000001Eu, 0)->eax, ==, 5);
     g_assert_cmphex(leaf(d, 5, 0x8000001Eu, 0)->ebx, ==, (1 << 8) | 2);
     g_assert_null(leaf(d, 0, 4, 0));                         /* leaf 4 is Intel's */
+    /* 0x8000001D (topoext): L1 shared by a core's 2 threads, L3 by all 8 */
+    g_assert_cmpuint(((leaf(d, 0, 0x8000001Du, 0)->eax >> 14) & 0xfff) + 1, ==, 2);
+    g_assert_cmpuint(((leaf(d, 0, 0x8000001Du, 3)->eax >> 14) & 0xfff) + 1, ==, 8);
+    g_assert_cmpuint((leaf(d, 0, 0x8000001Du, 3)->eax >> 5) & 7, ==, 3);
 }
 
 static void

@@ -285,6 +285,24 @@ leaves_kvm(const VireoCpuPlan *plan, GArray *t)
     table_add(t, LEAF_KVM_FEATURES, 0, FALSE);
 }
 
+/* AMD's cache topology (with topoext): the same caches as leaf 4, with
+ * EAX[25:14] = logical processors sharing the cache - 1. */
+static void
+leaf_8000001d(const VireoCpuPlan *plan, GArray *t)
+{
+    const VireoTopology *tp = &plan->topo;
+    for (guint i = 0; i <= G_N_ELEMENTS(caches); i++) {
+        VireoCpuidEntry *e = table_add(t, 0x8000001Du, i, TRUE);
+        const VireoCacheInfo *c = &caches[i];
+        guint sharing;
+        if (i == G_N_ELEMENTS(caches))
+            break;
+        sharing = c->per_core ? tp->threads : vireo_topology_cpus(tp) / tp->sockets / tp->dies;
+        e->eax = c->type | (c->level << 5) | (1u << 8) | ((sharing - 1) << 14);
+        cache_geometry(c, &e->ebx, &e->ecx);
+    }
+}
+
 static void
 leaves_ext(const VireoCpuPlan *plan, GArray *t, guint32 apic_id)
 {
@@ -330,6 +348,8 @@ leaves_ext(const VireoCpuPlan *plan, GArray *t, guint32 apic_id)
         s->eax = 1;
         s->ebx = 0x10;                                    /* ASIDs */
     }
+    if (is_amd(plan) && plan->xlevel >= 0x8000001Du && has(plan, "topoext"))
+        leaf_8000001d(plan, t);
     if (is_amd(plan) && plan->xlevel >= 0x8000001Eu) {
         VireoCpuidEntry *x = table_add(t, 0x8000001Eu, 0, FALSE);
         x->eax = apic_id;
