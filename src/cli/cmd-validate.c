@@ -16,20 +16,27 @@
 #include "util/vireo-i18n.h"
 #include "util/vireo-xml.h"
 
-/* Finds "on line N" / "line N" in a message that does not start with the
- * file name (the typed XML readers phrase it that way). 0: none. */
+/* The number after the last `marker` in msg; 0: none. */
+static long
+number_after(const char *msg, const char *marker)
+{
+    gsize len = strlen(marker);
+    const char *hit = NULL;
+
+    for (const char *p = msg; (p = strstr(p, marker)) != NULL; p += len)
+        if (g_ascii_isdigit(p[len]))
+            hit = p + len;
+    return hit ? strtol(hit, NULL, 10) : 0;
+}
+
+/* Finds "on line N" in a message that does not start with the file name
+ * (the typed XML readers phrase it that way), or its translation
+ * ("第 N 行" in zh_CN). 0: none. */
 static long
 line_in_message(const char *msg)
 {
-    const char *p = msg;
-    const char *hit = NULL;
-
-    while ((p = strstr(p, "line ")) != NULL) {
-        if (g_ascii_isdigit(p[5]))
-            hit = p + 5;
-        p += 5;
-    }
-    return hit ? strtol(hit, NULL, 10) : 0;
+    long line = number_after(msg, "line ");
+    return line ? line : number_after(msg, "第 ");
 }
 
 /* Prints one problem as "FILE:LINE: message". Messages already located
