@@ -158,11 +158,28 @@ vmm_alive(gint64 pid, guint64 start, guint64 *cpu)
 
 /* ---- finalising a stopped VMM -------------------------------------------- */
 
+/* How the VMM ended, as far as the one finalising knows. */
 typedef enum {
     STOP_UNKNOWN,     /* found dead; the exit file or nothing says why */
-    STOP_EXITED_OK,   /* the monitor saw exit status 0 */
-    STOP_FAILED,      /* the monitor saw a signal or a non-zero status */
+    STOP_EXITED_OK,   /* exit status 0: power-off, signal, QMP quit */
+    STOP_PANICKED,    /* exit status 2: guest panic with on_crash=destroy */
+    STOP_HOST_ERROR,  /* exit status 3: KVM internal error */
+    STOP_FAILED,      /* killed by a signal or another status */
 } StopHow;
+
+/* vireo-vmm's exit statuses (vmm.h, VIREO_VMM_EXIT_*) */
+static StopHow
+stop_how(int status)
+{
+    if (!WIFEXITED(status))
+        return STOP_FAILED;
+    switch (WEXITSTATUS(status)) {
+    case 0: return STOP_EXITED_OK;
+    case 2: return STOP_PANICKED;
+    case 3: return STOP_HOST_ERROR;
+    default: return STOP_FAILED;
+    }
+}
 
 static void
 record_shutoff(VireoStore *store, const char *name, gboolean persistent,
@@ -188,10 +205,14 @@ stop_reason(VireoStore *store, const char *name, StopHow how,
     if (g_file_test(marker, G_FILE_TEST_EXISTS)) {
         *event_detail = "Destroyed";
         *reason = "destroyed";
-    } else if (g_file_get_contents(exitp, &cause, NULL, NULL) &&
-               g_str_has_prefix(cause, "guest-panic")) {
+    } else if (how == STOP_PANICKED ||
+               (g_file_get_contents(exitp, &cause, NULL, NULL) &&
+                g_str_has_prefix(cause, "guest-panic"))) {
         *event_detail = "Crashed";
         *reason = "crashed";
+    } else if (how == STOP_HOST_ERROR) {
+        *event_detail = "Failed";
+        *reason = "failed";
     } else if (cause || how == STOP_EXITED_OK) {
         *event_detail = "Shutdown";
         *reason = "shutdown";
@@ -641,9 +662,7 @@ monitor_main(VireoStore *store, const char *name, const char *uuid,
     }
     while (waitpid(vmm, &status, 0) < 0 && errno == EINTR)
         ;
-    finalize_run(store, name, token,
-                 WIFEXITED(status) && WEXITSTATUS(status) == 0 ? STOP_EXITED_OK
-                                                               : STOP_FAILED);
+    finalize_run(store, name, token, stop_how(status));
     _exit(0);
 }
 
