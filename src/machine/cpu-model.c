@@ -2,6 +2,7 @@
 #include <config.h>
 #include <string.h>
 #include "machine/cpu-model.h"
+#include "machine/machine-type.h"
 
 G_DEFINE_ABSTRACT_TYPE(VireoCpuModel, vireo_cpu_model, G_TYPE_OBJECT)
 
@@ -60,10 +61,7 @@ model_subclass_init(gpointer g_class, gpointer class_data)
 static char *
 model_type_name(const char *model)
 {
-    /* GType names allow letters, digits, '-', '_' and '+' only. */
-    g_autofree char *name = g_strdup_printf("VireoCpuModel-%s", model);
-    return g_strcanon(g_steal_pointer(&name),
-                      G_CSET_A_2_Z G_CSET_a_2_z G_CSET_DIGITS "-_+", '_');
+    return vireo_gtype_name_for("VireoCpuModel", model);
 }
 
 static void

@@ -146,12 +146,17 @@ static const VireoMachineDistro distros[] = {
 static const char *const family_prefix[] = { "pc-i440fx-", "pc-q35-" };
 static const char *const family_hw[] = { "i440FX + PIIX, 1996", "Q35 + ICH9, 2009" };
 
+char *
+vireo_gtype_name_for(const char *prefix, const char *name)
+{
+    char *tname = g_strdup_printf("%s-%s", prefix, name);
+    return g_strcanon(tname, G_CSET_A_2_Z G_CSET_a_2_z G_CSET_DIGITS "-_+", '_');
+}
+
 static char *
 machine_type_gtype_name(const char *machine)
 {
-    g_autofree char *name = g_strdup_printf("VireoMachine-%s", machine);
-    return g_strcanon(g_steal_pointer(&name),
-                      G_CSET_A_2_Z G_CSET_a_2_z G_CSET_DIGITS "-_+", '_');
+    return vireo_gtype_name_for("VireoMachine", machine);
 }
 
 static void

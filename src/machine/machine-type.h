@@ -26,6 +26,10 @@ struct _VireoMachineClass {
     guint64 (*lowmem)(VireoMachineClass *klass, guint64 ram_bytes);
 };
 
+/* A valid GType name "PREFIX-NAME" for a machine or model name (GType names
+ * allow letters, digits, '-', '_' and '+' only; others become '_'). */
+char *vireo_gtype_name_for(const char *prefix, const char *name);
+
 /* Registers the families, every version and every distribution name. */
 void vireo_machine_types_register(void);
 
