@@ -396,6 +396,57 @@ test_unix_server(void)
     g_rmdir(dir);
 }
 
+/* stdio with stdin/stdout on pipes (not a tty, so no raw mode): input
+ * arrives, output leaves, and a stdout nobody reads never blocks the vCPU. */
+static void
+test_stdio(void)
+{
+    g_autoptr(HwHarness) h = hw_harness_new();
+    int in[2], out[2], saved0 = dup(0), saved1 = dup(1);
+    VireoDevice *dev;
+    VireoChardev *chr;
+    char c = 0;
+    Fixture f;
+
+    g_assert_cmpint(pipe(in), ==, 0);
+    g_assert_cmpint(pipe(out), ==, 0);
+    fflush(stdout);
+    dup2(in[0], 0);
+    dup2(out[1], 1);
+    dev = create_serial_with(h, VIREO_CHR_TYPE_STDIO, NULL, NULL, FALSE);
+    chr = vireo_serial_get_chardev(VIREO_SERIAL(dev));
+    f = (Fixture){ h, dev, -1 };
+    g_assert_cmpint(write(in[1], "s", 1), ==, 1);
+    if (hw_iterate_until(h, lsr_has_data, &f, 5000))
+        c = hw_inb(h, COM1);
+    hw_outb(h, COM1, 'Z');
+    {
+        char got = 0;
+        gboolean read_ok = read(out[0], &got, 1) == 1;
+        /* 256 KiB into a pipe that holds 64 KiB and is never read. */
+        for (guint i = 0; i < 256 * 1024; i++)
+            hw_outb(h, COM1, 'x');
+        g_main_context_iteration(h->ctx, FALSE);
+        dup2(saved0, 0);
+        dup2(saved1, 1);
+        g_assert_cmpint(c, ==, 's');
+        g_assert_true(read_ok);
+        g_assert_cmpint(got, ==, 'Z');
+    }
+    g_assert_cmpstr(vireo_chardev_get_kind(chr), ==, "stdio");
+    g_assert_cmpuint(vireo_chardev_get_dropped(chr), >, 0);
+    g_object_unref(dev);
+    /* stdio's 0 and 1 are not the backend's to close. */
+    g_assert_cmpint(fcntl(0, F_GETFD), !=, -1);
+    g_assert_cmpint(fcntl(1, F_GETFD), !=, -1);
+    close(saved0);
+    close(saved1);
+    for (guint i = 0; i < 2; i++) {
+        close(in[i]);
+        close(out[i]);
+    }
+}
+
 static void
 test_types(void)
 {
@@ -422,5 +473,6 @@ main(int argc, char **argv)
     g_test_add_func("/hw/chardev/pty-no-reader", test_pty_no_reader);
     g_test_add_func("/hw/chardev/file-and-log", test_file_and_log);
     g_test_add_func("/hw/chardev/unix-server", test_unix_server);
+    g_test_add_func("/hw/chardev/stdio", test_stdio);
     return g_test_run();
 }
