@@ -973,6 +973,15 @@ parse_os_type(VireoDomainOsDef *os, xmlNode *node, GError **error)
     os->type = g_strstrip(vireo_conf_content(node));
     os->arch = vireo_xml_prop_string(node, "arch");
     os->machine = vireo_xml_prop_string(node, "machine");
+    /* An empty machine= means "the default machine", as in libvirt. */
+    if (os->machine && !*os->machine)
+        g_clear_pointer(&os->machine, g_free);
+    if (os->arch && !g_str_equal(os->arch, "x86_64") && !g_str_equal(os->arch, "i686")) {
+        vireo_error_set(error, VIREO_ERR_CONFIG_UNSUPPORTED,
+                        _("architecture '%s' on line %u is not supported"),
+                        os->arch, vireo_conf_line(node));
+        return FALSE;
+    }
     if (!g_str_equal(os->type, "hvm")) {
         vireo_error_set(error, VIREO_ERR_CONFIG_UNSUPPORTED,
                         _("os type '%s' on line %u is not supported"),
@@ -1285,6 +1294,11 @@ parse_cpu(VireoDomainDef *def, xmlNode *node, GError **error)
             ok = parse_cpu_numa(cpu, c, error);
         if (!ok)
             return FALSE;
+    }
+    if (cpu->vendor && !cpu->model) {
+        vireo_error_set(error, VIREO_ERR_XML_ERROR,
+                        _("CPU vendor specified without CPU model (cpu on line %u)"), cpu->line);
+        return FALSE;
     }
     /* libvirt: a custom CPU with a model matches 'exact' unless told. */
     if (cpu->model && cpu->mode == VIREO_CPU_MODE_CUSTOM && !cpu->match)

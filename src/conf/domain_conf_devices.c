@@ -542,6 +542,22 @@ parse_chr_child(VireoChrDef *chr, xmlNode *c, GError **error)
     return parse_common_child(c, &chr->alias, &chr->address, error);
 }
 
+/* libvirt's target types per kind of character device. */
+static gboolean
+chr_target_type_known(VireoChrDeviceType device, const char *type)
+{
+    static const char *const serial[] = {
+        "isa-serial", "usb-serial", "pci-serial", "spapr-vio-serial", "system-serial",
+        "sclp-serial", "isa-debug", NULL };
+    static const char *const console[] = {
+        "serial", "xen", "uml", "virtio", "lxc", "openvz", "sclp", "sclplm", NULL };
+    static const char *const channel[] = { "guestfwd", "virtio", "xen", NULL };
+    if (!type)
+        return TRUE;
+    return g_strv_contains(device == VIREO_CHR_DEVICE_SERIAL ? serial :
+                           device == VIREO_CHR_DEVICE_CONSOLE ? console : channel, type);
+}
+
 static VireoChrDef *
 parse_chr(xmlNode *node, VireoChrDeviceType device, GError **error)
 {
@@ -558,6 +574,12 @@ parse_chr(xmlNode *node, VireoChrDeviceType device, GError **error)
     VIREO_CONF_FOREACH_CHILD(node, c) {
         if (!parse_chr_child(chr, c, error))
             return NULL;
+    }
+    if (!chr_target_type_known(device, chr->target_type)) {
+        vireo_error_set(error, VIREO_ERR_CONFIG_UNSUPPORTED,
+                        _("unknown target type '%s' specified for character device on line %u"),
+                        chr->target_type, chr->line);
+        return NULL;
     }
     return g_steal_pointer(&chr);
 }
@@ -770,6 +792,19 @@ parse_video(VireoDomainDef *def, xmlNode *node, GError **error)
 }
 
 /* ---- memballoon, rng, watchdog, panic ---------------------------------- */
+/* libvirt's virDomainMemballoonModel names. */
+static const char *const memballoon_models[] = {
+    "virtio", "xen", "none", "virtio-transitional", "virtio-non-transitional", NULL };
+
+static gboolean
+invalid_model(xmlNode *node, const char *model, GError **error)
+{
+    vireo_error_set(error, VIREO_ERR_XML_ERROR,
+                    _("invalid value '%s' for attribute 'model' in element '%s' on line %u"),
+                    model, (const char *)node->name, vireo_conf_line(node));
+    return FALSE;
+}
+
 static gboolean
 parse_memballoon(VireoDomainDef *def, xmlNode *node, GError **error)
 {
@@ -778,6 +813,8 @@ parse_memballoon(VireoDomainDef *def, xmlNode *node, GError **error)
         return FALSE;
     m->line = vireo_conf_line(node);
     TRY(vireo_xml_prop_string_req(node, "model", &m->model, error));
+    if (!g_strv_contains(memballoon_models, m->model))
+        return invalid_model(node, m->model, error);
     TRY(vireo_xml_prop_onoff(node, "autodeflate", 0, &m->autodeflate, error));
     VIREO_CONF_FOREACH_CHILD(node, c) {
         if (vireo_conf_node_is(c, "stats")) {

@@ -101,21 +101,27 @@ postparse_lifecycle(VireoDomainDef *def)
 
 /* ---- disks and controllers --------------------------------------------- */
 /* libvirt's virDomainDiskDefAssignAddress for the buses with drive addresses. */
-static void
-disk_assign_address(VireoDiskDef *d)
+static gboolean
+disk_assign_address(VireoDiskDef *d, GError **error)
 {
     int idx = vireo_disk_name_to_index(d->dst);
     VireoDeviceAddress *a = &d->address;
     guint units;
-    if (a->type != VIREO_ADDRESS_NONE || idx < 0)
-        return;
+    if (a->type != VIREO_ADDRESS_NONE)
+        return TRUE;
+    if (idx < 0) {
+        vireo_error_set(error, VIREO_ERR_XML_ERROR,
+                        _("Unknown disk name '%s' and no address specified (disk on line %u)"),
+                        d->dst, d->line);
+        return FALSE;
+    }
     switch (d->bus) {
     case VIREO_DISK_BUS_IDE:
         a->type = VIREO_ADDRESS_DRIVE;
         a->controller = idx / 4;
         a->bus = (idx % 4) / 2;
         a->unit = idx % 2;
-        return;
+        return TRUE;
     case VIREO_DISK_BUS_FDC:
         units = 2;
         break;
@@ -126,12 +132,13 @@ disk_assign_address(VireoDiskDef *d)
         units = 6;
         break;
     default:
-        return;
+        return TRUE;
     }
     a->type = VIREO_ADDRESS_DRIVE;
     a->controller = idx / units;
     a->bus = 0;
     a->unit = idx % units;
+    return TRUE;
 }
 
 static gboolean
@@ -199,11 +206,13 @@ assign_controller_indexes(VireoDomainDef *def)
     }
 }
 
-static void
-postparse_controllers(VireoDomainDef *def)
+static gboolean
+postparse_controllers(VireoDomainDef *def, GError **error)
 {
-    for (guint i = 0; i < def->disks->len; i++)
-        disk_assign_address(g_ptr_array_index(def->disks, i));
+    for (guint i = 0; i < def->disks->len; i++) {
+        if (!disk_assign_address(g_ptr_array_index(def->disks, i), error))
+            return FALSE;
+    }
     assign_controller_indexes(def);
     /* Same order as libvirt's virDomainDefAddImplicitControllers. */
     add_disk_controllers(def, VIREO_CONTROLLER_TYPE_SCSI, VIREO_DISK_BUS_SCSI);
@@ -212,6 +221,7 @@ postparse_controllers(VireoDomainDef *def)
     add_disk_controllers(def, VIREO_CONTROLLER_TYPE_SATA, VIREO_DISK_BUS_SATA);
     add_virtio_serial_for(def, def->channels);
     add_virtio_serial_for(def, def->consoles);
+    return TRUE;
 }
 
 /* ---- interfaces -------------------------------------------------------- */
@@ -375,7 +385,8 @@ vireo_domain_def_postparse(VireoDomainDef *def, GError **error)
     postparse_vcpus(def);
     postparse_os(def);
     postparse_lifecycle(def);
-    postparse_controllers(def);
+    if (!postparse_controllers(def, error))
+        return FALSE;
     postparse_nets(def);
     if (!postparse_consoles(def, error))
         return FALSE;
