@@ -217,6 +217,19 @@ static void gas_write8(const struct acpi_gas *g, u8 v)
         mmio_write8(g->addr, v);
 }
 
+/* Waits for the VMM to act on a power-off/reset request. Each iteration
+ * reads COM1's LSR, an exit to the VMM's userspace in every VMM: a VMM
+ * that stops its vCPU at the next exit then needs no signal to kick it
+ * out of guest mode (which took ~20 ms on kvm_pvm). */
+static void wait_for_vmm(u64 us)
+{
+    /* No calibration here: it would spin on in-kernel PIT ports, which
+     * never exit to userspace. An uncalibrated bound is good enough. */
+    u64 end = rdtsc() + us * tsc_khz / 1000;
+    while (rdtsc() < end)
+        (void)inb(COM1 + 5);
+}
+
 void halt_forever(void)
 {
     for (;;)
@@ -233,7 +246,7 @@ void acpi_poweroff(void)
         outw((u16)acpi.pm1a_cnt, (u16)(((acpi.s5_typ_a & 7) << 10) | (1 << 13)));
     }
     /* Generous: a loaded host may take a while to stop a VM. */
-    udelay(5000000);
+    wait_for_vmm(5000000);
     printf("FAIL poweroff: still running 5 s after the ACPI S5 request (PM1a_CNT 0x%x, SLP_TYP %u)\n",
            acpi.pm1a_cnt, acpi.s5_typ_a);
     halt_forever();
@@ -244,7 +257,7 @@ void reset_cf9(void)
     irq_disable();
     outb(0xcf9, 0x02);
     outb(0xcf9, 0x06);                  /* hard reset, as the FADT advertises */
-    udelay(5000000);
+    wait_for_vmm(5000000);
     printf("FAIL reset: still running 5 s after writing 6 to port 0xcf9\n");
     halt_forever();
 }
@@ -254,7 +267,7 @@ void acpi_reset(void)
     irq_disable();
     if (acpi.has_reset_reg) {
         gas_write8(&acpi.reset_reg, acpi.reset_value);
-        udelay(5000000);
+        wait_for_vmm(5000000);
         printf("FAIL reset: still running 5 s after the FADT RESET_REG write\n");
         halt_forever();
     }

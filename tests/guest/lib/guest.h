@@ -196,4 +196,5 @@ void guest_main(void);
 
 /* Set by the start-up code before guest_main(). */
 extern bool acpi_ok;
+extern u64 boot_tsc;                /* TSC when guest_start() began */
 extern char acpi_error[160];

@@ -4,11 +4,13 @@
 #include "guest.h"
 
 bool acpi_ok;
+u64 boot_tsc;
 char acpi_error[160];
 
 void guest_start(void);
 void guest_start(void)
 {
+    boot_tsc = rdtsc();
     serial_init();
     bootinfo_init();
     idt_init();
