@@ -26,7 +26,7 @@ notok() { n=$((n + 1)); echo "not ok $n - $1"; }
 skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
 check() { local d=$1; shift; if "$@"; then ok "$d"; else notok "$d"; fi; }
 
-echo "1..23"
+echo "1..25"
 sed "s|@DIR@|$DIR|g" "$SRC/tests/machine/nova-trusty.xml" > "$DIR/domain.xml"
 sed "s|@DIR@|$DIR|g" "$SRC/tests/machine/nova-trusty-noaddr.xml" > "$DIR/noaddr.xml"
 "$VIREO" domxml-to-native qemu-argv "$DIR/domain.xml" > "$DIR/argv.txt"
@@ -80,7 +80,7 @@ for tool in qemu-system-x86_64 qemu-img socat python3; do
 done
 [ -w /dev/kvm ] || missing="$missing /dev/kvm"
 if [ -n "$missing" ]; then
-    for i in $(seq $((n + 1)) 23); do skip "missing:$missing"; done
+    for i in $(seq $((n + 1)) 25); do skip "missing:$missing"; done
     exit 0
 fi
 qemu-img create -q -f qcow2 "$DIR/disk" 64M
@@ -162,3 +162,43 @@ rc=$?
 QEMU_PID=
 check "QEMU quits cleanly on QMP quit (exit status $rc)" test $rc -eq 0
 check "QEMU opened the serial port's file" test -e "$DIR/console.log"
+
+# ---- q35: chipset at 1f.x, devices straight on pcie.0 ----------------------
+sed "s|@DIR@|$DIR/q35|g" "$SRC/tests/machine/q35-devices.xml" > "$DIR/q35.xml"
+mkdir -p "$DIR/q35"
+qemu-img create -q -f qcow2 "$DIR/q35/disk" 64M
+eval "qargs=( $("$VIREO" domxml-to-native qemu-argv "$DIR/q35.xml") )"
+qargs+=( -S -qmp "unix:$DIR/q35.sock,server=on,wait=off" )
+"${qargs[@]}" 2>"$DIR/q35.err" &
+QEMU_PID=$!
+for _ in $(seq 100); do [ -S "$DIR/q35.sock" ] && break; kill -0 $QEMU_PID 2>/dev/null || break; sleep 0.1; done
+printf '%s\n' '{"execute":"qmp_capabilities"}' '{"execute":"query-pci"}' '{"execute":"quit"}' |
+    timeout 20 socat -t 5 - "UNIX-CONNECT:$DIR/q35.sock" > "$DIR/q35.out" 2>&1
+wait $QEMU_PID
+rc=$?
+QEMU_PID=
+check "q35: QEMU accepts the command line and quits cleanly (exit status $rc)" test $rc -eq 0
+[ $rc -eq 0 ] || sed 's/^/# qemu: /' "$DIR/q35.err"
+# 1f.3 is ICH9's SMBus function, which vireo does not model
+theirs=$(python3 - "$DIR/q35.out" <<'PY'
+import json, sys
+for line in open(sys.argv[1]):
+    try:
+        d = json.loads(line)
+    except ValueError:
+        continue
+    if isinstance(d.get("return"), list) and d["return"] and "devices" in d["return"][0]:
+        for dev in d["return"][0]["devices"]:
+            if (dev["slot"], dev["function"]) != (0x1f, 3):
+                print("%d.%d" % (dev["slot"], dev["function"]))
+PY
+)
+theirs=$(echo "$theirs" | sort | tr '\n' ' ')
+ours=$("$VIREO" describe --json "$DIR/q35.xml" | python3 -c '
+import json, sys
+for d in json.load(sys.stdin)["devices"]:
+    if "pci-address" in d:
+        slot, fn = d["pci-address"].split(":")[2].split(".")
+        print("%d.%d" % (int(slot, 16), int(fn, 16)))' | sort | tr '\n' ' ')
+check "q35: vireo describe lists the PCI functions QEMU built, SMBus 1f.3 aside ($ours)" \
+    test -n "$ours" -a "$ours" = "$theirs"

@@ -138,7 +138,10 @@ add_chipset(VireoSlotAllocator *a)
         d = dev_add_fixed_pci(a, VIREO_DEV_ISA_BRIDGE, "lpc", "ICH9-LPC", 0x1f, 0);
         d->pci_multifunction = TRUE;
         dev_add_fixed_pci(a, VIREO_DEV_SATA_CONTROLLER, "sata0", "ich9-ahci", 0x1f, 2);
-        d = dev_add_fixed_pci(a, VIREO_DEV_PM, "pm", "ICH9-SMB", 0x1f, 3);
+        /* 1f.3 is the ICH9 SMBus function (not modelled); the PM block is
+         * part of the LPC bridge at the same 0x600 base as on i440fx */
+        a->used[0x1f] |= 1u << 3;
+        d = dev_add_isa(desc, VIREO_DEV_PM, "pm", "ICH9-PM", 0, 0, -1);
     } else {
         d = dev_add_fixed_pci(a, VIREO_DEV_PCI_HOST, "pci.0", "i440FX", 0, 0);
         d->io_base = 0xcf8; d->io_len = 8;
