@@ -106,9 +106,11 @@ def cmd_qemu_args(path):
         args += ["-initrd", dom.findtext("os/initrd")]
     if dom.findtext("os/cmdline"):
         args += ["-append", dom.findtext("os/cmdline")]
-    serial = dom.find("devices/serial/source")
-    if serial is not None:
-        args += ["-serial", "file:" + serial.get("path")]
+    serial = dom.find("devices/serial")
+    if serial is not None and serial.get("type") == "stdio":
+        args += ["-serial", "stdio"]
+    elif serial is not None and serial.find("source") is not None:
+        args += ["-serial", "file:" + serial.find("source").get("path")]
     adjust = clock_adjust(dom)
     if adjust:
         base = datetime.datetime.utcnow() + datetime.timedelta(seconds=adjust)

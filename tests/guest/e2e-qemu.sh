@@ -7,7 +7,7 @@ require_common
 QEMU=${QEMU:-qemu-system-x86_64}
 command -v "$QEMU" >/dev/null 2>&1 || skip_all "$QEMU not installed"
 
-for name in hello basic smp smp-dies cpu-model clock-variable reset-cf9 reset-triple-fault reset-acpi-reset; do
+for name in hello hello-stdio basic smp smp-dies cpu-model clock-variable reset-cf9 reset-triple-fault reset-acpi-reset; do
     instantiate "$name"
     args=$E2E_TMP/$name.args
     $DOMAIN_TOOL qemu-args "$XML" > "$args"
@@ -19,11 +19,12 @@ for name in hello basic smp smp-dies cpu-model clock-variable reset-cf9 reset-tr
     t1=$(date +%s)
     tap_ok $rc "qemu $name: exits with status 0 at the guest's end" \
         "status $rc; $(tail -n 3 "$E2E_TMP/$name.out")"
-    if [ "$name" = hello ]; then
+    case $name in hello*)
+        [ "$name" = hello-stdio ] && SERIAL=$E2E_TMP/$name.out
         grep -q 'Hello from vireo!' "$SERIAL"
-        tap_ok $? "qemu hello: greets on the serial port" "$(head -c 400 "$SERIAL")"
+        tap_ok $? "qemu $name: greets on the serial port" "$(head -c 400 "$SERIAL")"
         continue
-    fi
+    esac
     serial_to_tap "qemu $name" "$SERIAL"
     case $name in basic|clock-variable)
         rtc_to_tap "qemu $name" "$SERIAL" "$t0" "$t1" "$($DOMAIN_TOOL get "$XML" clock-adjust)" ;;

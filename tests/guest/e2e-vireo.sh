@@ -8,7 +8,7 @@ require_common
 [ -n "$VIREO_VMM" ] || VIREO_VMM=$abs_top_builddir/src/vireo-vmm
 [ -x "$VIREO_VMM" ] || skip_all "vireo-vmm not built ($VIREO_VMM)"
 
-for name in hello basic smp smp-dies cpu-model clock-variable reset-cf9 reset-triple-fault reset-acpi-reset; do
+for name in hello hello-stdio basic smp smp-dies cpu-model clock-variable reset-cf9 reset-triple-fault reset-acpi-reset; do
     instantiate "$name"
     t0=$(date +%s)
     timeout "$E2E_TIMEOUT" "$VIREO_VMM" --domain "$XML" \
@@ -25,11 +25,12 @@ for name in hello basic smp smp-dies cpu-model clock-variable reset-cf9 reset-tr
     # Quoted parts (the domain name, 'guest-reset-cf9') must not match.
     printf '%s\n' "$last" | sed "s/'[^']*'//g" | grep -v 'failed' | grep -qi "$pattern"
     tap_ok $? "vireo $name: final log line reports the $what" "final line: $last"
-    if [ "$name" = hello ]; then
+    case $name in hello*)
+        [ "$name" = hello-stdio ] && SERIAL=$E2E_TMP/$name.out
         grep -q 'Hello from vireo!' "$SERIAL"
-        tap_ok $? "vireo hello: greets on the serial port" "$(head -c 400 "$SERIAL")"
+        tap_ok $? "vireo $name: greets on the serial port" "$(head -c 400 "$SERIAL")"
         continue
-    fi
+    esac
     serial_to_tap "vireo $name" "$SERIAL"
     case $name in basic|clock-variable)
         rtc_to_tap "vireo $name" "$SERIAL" "$t0" "$t1" "$($DOMAIN_TOOL get "$XML" clock-adjust)" ;;
