@@ -11,3 +11,7 @@ check_PROGRAMS += tests/test-vmm
 TESTS += tests/test-vmm
 tests_test_vmm_SOURCES = tests/test-vmm.c
 tests_test_vmm_LDADD = $(VMM_LIBS)
+# vireo-vmm as a program, then the stock Debian kernel (slow: <= ~150 s).
+TESTS += tests/vmm/vmm-cli.sh tests/vmm/stock-kernel.sh
+EXTRA_DIST += tests/vmm/vmm-cli.sh tests/vmm/stock-kernel.sh tests/vmm/mkimage.py
+CLEANFILES += tests/vmm/stock-cache/initramfs.cpio.gz
