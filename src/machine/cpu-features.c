@@ -9,11 +9,13 @@
 guint
 vireo_cpu_feature_count(void)
 {
-    static guint count;
-    if (!count) {
-        while (vireo_cpu_feature_table[count].name)
-            count++;
-        g_assert(count <= VIREO_CPU_FEATURE_MAX);
+    static gsize count;
+    if (g_once_init_enter(&count)) {
+        gsize n = 0;
+        while (vireo_cpu_feature_table[n].name)
+            n++;
+        g_assert(n <= VIREO_CPU_FEATURE_MAX);
+        g_once_init_leave(&count, n);
     }
     return count;
 }
@@ -25,34 +27,49 @@ vireo_cpu_feature_get(guint idx)
     return &vireo_cpu_feature_table[idx];
 }
 
-/* QEMU accepts "sse4.1", "sse4-1" and "sse4_1" for the same property. */
-static gboolean
-feature_name_equal(const char *a, const char *b)
+/* QEMU accepts "sse4.1", "sse4-1" and "sse4_1" for the same property:
+ * names are compared with '_' and '.' read as '-'. */
+static char *
+feature_name_key(const char *name)
 {
-    for (; *a && *b; a++, b++) {
-        gboolean sa = (*a == '-' || *a == '_' || *a == '.');
-        gboolean sb = (*b == '-' || *b == '_' || *b == '.');
-        if (sa != sb || (!sa && *a != *b))
-            return FALSE;
+    char *key = g_strdup(name);
+    for (char *p = key; *p; p++)
+        if (*p == '_' || *p == '.')
+            *p = '-';
+    return key;
+}
+
+/* key -> index + 1, built once (lookups run for every feature of every
+ * vCPU table). */
+static gpointer
+build_name_index(gpointer data)
+{
+    GHashTable *index = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    guint n = vireo_cpu_feature_count();
+    for (guint i = 0; i < n; i++) {
+        const VireoCpuFeatureInfo *f = &vireo_cpu_feature_table[i];
+        g_hash_table_insert(index, feature_name_key(f->name), GUINT_TO_POINTER(i + 1));
+        for (guint a = 0; a < G_N_ELEMENTS(f->aliases) && f->aliases[a]; a++) {
+            char *key = feature_name_key(f->aliases[a]);
+            if (g_hash_table_contains(index, key))
+                g_free(key);        /* the first (canonical) entry wins */
+            else
+                g_hash_table_insert(index, key, GUINT_TO_POINTER(i + 1));
+        }
     }
-    return *a == *b;
+    return index;
 }
 
 int
 vireo_cpu_feature_index(const char *name)
 {
-    guint n = vireo_cpu_feature_count();
+    static GOnce once = G_ONCE_INIT;
+    GHashTable *index = g_once(&once, build_name_index, NULL);
+    g_autofree char *key = NULL;
     if (!name)
         return -1;
-    for (guint i = 0; i < n; i++) {
-        const VireoCpuFeatureInfo *f = &vireo_cpu_feature_table[i];
-        if (feature_name_equal(f->name, name))
-            return i;
-        for (guint a = 0; a < G_N_ELEMENTS(f->aliases) && f->aliases[a]; a++)
-            if (feature_name_equal(f->aliases[a], name))
-                return i;
-    }
-    return -1;
+    key = feature_name_key(name);
+    return GPOINTER_TO_INT(g_hash_table_lookup(index, key)) - 1;
 }
 
 void

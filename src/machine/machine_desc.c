@@ -24,8 +24,12 @@ vireo_device_kind_to_string(int kind)
 void
 vireo_types_init(void)
 {
-    vireo_machine_types_register();
-    vireo_cpu_models_register();
+    static gsize done;
+    if (g_once_init_enter(&done)) {
+        vireo_machine_types_register();
+        vireo_cpu_models_register();
+        g_once_init_leave(&done, 1);
+    }
 }
 
 VireoHostCaps *
