@@ -1,0 +1,29 @@
+#!/bin/sh
+# `vireo console` and `start --console`: virsh's banner, the guest's serial
+# output from its first byte, and Ctrl+] detaching.
+. "$(dirname "$0")/lib.sh"
+plan 6
+blocker=$(guest_blocker)
+if [ -n "$blocker" ]; then
+    i=0; while [ $i -lt 6 ]; do skip "$blocker"; i=$((i + 1)); done
+    exit 0
+fi
+
+domain_xml con ignore > "$WORK/con.xml"
+v -q define "$WORK/con.xml" >/dev/null
+# stdin is not a terminal: the console shows output until it is killed
+timeout 5 "$VIREO" start con --console < /dev/null > "$WORK/console.out" 2>&1
+expect_output "start --console prints virsh's banner" "Domain 'con' started
+Connected to domain 'con'
+Escape character is ^] (Ctrl + ])" "$(head -n 3 "$WORK/console.out")"
+check "start --console shows the guest's first line" grep -q "^idle guest ready" "$WORK/console.out"
+expect_output "the console does not leave the guest paused" "running (booted)" "$(v -q domstate con --reason)"
+printf '\035' | timeout 10 "$VIREO" console con > "$WORK/detach.out" 2>&1
+rc=$?
+check "Ctrl+] detaches" [ "$rc" -eq 0 ]
+expect_output "console prints the banner" "Connected to domain 'con'
+Escape character is ^] (Ctrl + ])" "$(head -n 2 "$WORK/detach.out")"
+v -q destroy con >/dev/null
+run console con
+expect_output "console of a stopped domain" "error: The domain is not running" "$out"
+finish
