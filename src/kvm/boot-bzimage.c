@@ -50,9 +50,9 @@ bz_kernel_part(const char *path, const guint8 *img, gsize size,
     guint64 syssize = bp_get(img, HDR_SYSSIZE, 4) * 16ULL;
     if (*offset >= size || syssize > size - *offset) {
         vireo_error_set(error, VIREO_ERR_NO_KERNEL,
-                        _("bzImage '%s' is truncated: it needs %" G_GUINT64_FORMAT
+                        _("bzImage '%s' is truncated: it needs %llu"
                           " bytes after %zu setup bytes, the file is %zu bytes"),
-                        path, syssize, *offset, size);
+                        path, (unsigned long long) syssize, *offset, size);
         return FALSE;
     }
     *len = size - *offset;
@@ -89,9 +89,9 @@ vireo_boot_load_bzimage(const VireoGuestMemory *gm, const char *path,
     if (load + need > vireo_boot_lowmem_end(gm->mem) ||
         !gm->gpa_to_hva(gm->opaque, load, need)) {
         vireo_error_set(error, VIREO_ERR_CONFIG_UNSUPPORTED,
-                        _("kernel '%s' needs guest RAM 0x%" G_GINT64_MODIFIER "x-0x%"
-                          G_GINT64_MODIFIER "x, which the guest does not have"),
-                        path, load, load + need);
+                        _("kernel '%s' needs guest RAM 0x%llx-0x%llx, which the guest does not have"),
+                        path, (unsigned long long) load,
+                        (unsigned long long) (load + need));
         return FALSE;
     }
     if (!vireo_boot_copy(gm, load, img + offset, len, _("kernel"), error))

@@ -49,19 +49,17 @@ elf_check_segment(const VireoGuestMemory *gm, const char *path, gsize size,
     if (ph->p_offset > size || ph->p_filesz > size - ph->p_offset ||
         ph->p_filesz > ph->p_memsz) {
         vireo_error_set(error, VIREO_ERR_NO_KERNEL,
-                        _("ELF kernel '%s' is truncated: a segment needs file bytes 0x%"
-                          G_GINT64_MODIFIER "x-0x%" G_GINT64_MODIFIER "x, the file is %zu bytes"),
-                        path, (guint64) ph->p_offset,
-                        (guint64) ph->p_offset + ph->p_filesz, size);
+                        _("ELF kernel '%s' is truncated: a segment needs file bytes 0x%llx-0x%llx, the file is %zu bytes"),
+                        path, (unsigned long long) ph->p_offset,
+                        (unsigned long long) (ph->p_offset + ph->p_filesz), size);
         return FALSE;
     }
     if (ph->p_paddr < BOOT_DATA_END || ph->p_memsz > G_MAXUINT64 - ph->p_paddr ||
         !gm->gpa_to_hva(gm->opaque, ph->p_paddr, ph->p_memsz)) {
         vireo_error_set(error, VIREO_ERR_CONFIG_UNSUPPORTED,
-                        _("ELF kernel '%s' has a segment at 0x%" G_GINT64_MODIFIER "x-0x%"
-                          G_GINT64_MODIFIER "x outside the guest RAM vireo can load to"),
-                        path, (guint64) ph->p_paddr,
-                        (guint64) ph->p_paddr + ph->p_memsz);
+                        _("ELF kernel '%s' has a segment at 0x%llx-0x%llx outside the guest RAM vireo can load to"),
+                        path, (unsigned long long) ph->p_paddr,
+                        (unsigned long long) (ph->p_paddr + ph->p_memsz));
         return FALSE;
     }
     return TRUE;
@@ -132,9 +130,8 @@ vireo_boot_load_elf(const VireoGuestMemory *gm, const char *path,
     }
     if (!entry_loaded || eh->e_entry >= FOUR_GIB) {
         vireo_error_set(error, VIREO_ERR_NO_KERNEL,
-                        _("ELF kernel '%s' has its entry point 0x%" G_GINT64_MODIFIER
-                          "x outside its loaded segments (vireo maps the entry 1:1 below 4 GiB)"),
-                        path, (guint64) eh->e_entry);
+                        _("ELF kernel '%s' has its entry point 0x%llx outside its loaded segments (vireo maps the entry 1:1 below 4 GiB)"),
+                        path, (unsigned long long) eh->e_entry);
         return FALSE;
     }
     for (guint i = 0; i < eh->e_phnum; i++) {

@@ -44,9 +44,9 @@ vireo_boot_copy(const VireoGuestMemory *gm, guint64 gpa, const void *data,
     guint8 *hva = gm->gpa_to_hva(gm->opaque, gpa, len);
     if (!hva) {
         vireo_error_set(error, VIREO_ERR_CONFIG_UNSUPPORTED,
-                        _("%s at 0x%" G_GINT64_MODIFIER "x-0x%" G_GINT64_MODIFIER
-                          "x does not fit in guest RAM"),
-                        what, gpa, gpa + len);
+                        _("%s at 0x%llx-0x%llx does not fit in guest RAM"),
+                        what, (unsigned long long) gpa,
+                        (unsigned long long) (gpa + len));
         return FALSE;
     }
     memcpy(hva, data, len);
@@ -75,9 +75,8 @@ boot_write_cmdline(const VireoGuestMemory *gm, const VireoBootDesc *boot,
     guint64 max = MIN(layout->cmdline_max, (guint64) VIREO_BOOT_CMDLINE_MAX - 1);
     if (len > max) {
         vireo_error_set(error, VIREO_ERR_CONFIG_UNSUPPORTED,
-                        _("kernel command line is %zu bytes long, the kernel accepts at most %"
-                          G_GUINT64_FORMAT),
-                        len, max);
+                        _("kernel command line is %zu bytes long, the kernel accepts at most %llu"),
+                        len, (unsigned long long) max);
         return FALSE;
     }
     if (!vireo_boot_copy(gm, VIREO_BOOT_CMDLINE_ADDR, cmdline, len + 1,
@@ -128,9 +127,10 @@ boot_load_initrd(const VireoGuestMemory *gm, const char *path,
     guint64 addr = size <= top ? (top - size) & ~(PAGE_SIZE - 1) : 0;
     if (size > top || addr < layout->kernel_end) {
         vireo_error_set(error, VIREO_ERR_CONFIG_UNSUPPORTED,
-                        _("initrd '%s' (%" G_GUINT64_FORMAT " bytes) does not fit in guest RAM between the kernel end 0x%"
-                          G_GINT64_MODIFIER "x and 0x%" G_GINT64_MODIFIER "x"),
-                        path, size, layout->kernel_end, top);
+                        _("initrd '%s' (%llu bytes) does not fit in guest RAM between the kernel end 0x%llx and 0x%llx"),
+                        path, (unsigned long long) size,
+                        (unsigned long long) layout->kernel_end,
+                        (unsigned long long) top);
         close(fd);
         return FALSE;
     }
@@ -179,7 +179,8 @@ boot_publish_rsdp(const VireoGuestMemory *gm, guint64 rsdp_addr, guint8 *zp,
     const guint8 *rsdp = gm->gpa_to_hva(gm->opaque, rsdp_addr, RSDP_V1_LEN);
     if (!rsdp || memcmp(rsdp, "RSD PTR ", 8) != 0) {
         vireo_error_set(error, VIREO_ERR_INTERNAL_ERROR,
-                        _("no ACPI RSDP at 0x%" G_GINT64_MODIFIER "x"), rsdp_addr);
+                        _("no ACPI RSDP at 0x%llx"),
+                        (unsigned long long) rsdp_addr);
         return FALSE;
     }
     gsize len = rsdp[15] >= 2 ? RSDP_V2_LEN : RSDP_V1_LEN;   /* revision */

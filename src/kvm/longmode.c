@@ -42,9 +42,8 @@ write_guest(const VireoGuestMemory *gm, guint64 gpa, const void *data,
     guint8 *hva = gm->gpa_to_hva(gm->opaque, gpa, len);
     if (!hva) {
         vireo_error_set(error, VIREO_ERR_INTERNAL_ERROR,
-                        _("guest RAM does not cover 0x%" G_GINT64_MODIFIER
-                          "x+0x%zx needed for the 64-bit entry"),
-                        gpa, len);
+                        _("guest RAM does not cover 0x%llx+0x%zx needed for the 64-bit entry"),
+                        (unsigned long long) gpa, len);
         return FALSE;
     }
     memcpy(hva, data, len);

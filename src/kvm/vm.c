@@ -103,10 +103,15 @@ vm_map_ram(VireoKvmVm *vm, const VireoMemoryDesc *mem, GError **error)
     }
     void *ram = mmap(NULL, vm->ram_map_size, PROT_READ | PROT_WRITE, flags, -1, 0);
     if (ram == MAP_FAILED) {
-        vireo_error_set_errno(error, VIREO_ERR_NO_MEMORY, errno,
-                              _("cannot map %" G_GUINT64_FORMAT " MiB of guest RAM%s"),
-                              (guint64) vm->ram_size >> 20,
-                              mem->hugepage_size ? _(" in huge pages") : "");
+        if (mem->hugepage_size)
+            vireo_error_set_errno(error, VIREO_ERR_NO_MEMORY, errno,
+                                  _("cannot map %llu MiB of guest RAM in %llu KiB huge pages"),
+                                  (unsigned long long) vm->ram_size >> 20,
+                                  (unsigned long long) mem->hugepage_size >> 10);
+        else
+            vireo_error_set_errno(error, VIREO_ERR_NO_MEMORY, errno,
+                                  _("cannot map %llu MiB of guest RAM"),
+                                  (unsigned long long) vm->ram_size >> 20);
         return FALSE;
     }
     vm->ram = ram;
@@ -128,9 +133,9 @@ vm_add_memory_slots(VireoKvmVm *vm, GError **error)
         };
         if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &slot) < 0) {
             vireo_error_set_errno(error, VIREO_ERR_SYSTEM_ERROR, errno,
-                                  _("cannot add guest RAM 0x%" G_GINT64_MODIFIER "x+0x%"
-                                    G_GINT64_MODIFIER "x to the VM"),
-                                  r->gpa, r->size);
+                                  _("cannot add guest RAM 0x%llx+0x%llx to the VM"),
+                                  (unsigned long long) r->gpa,
+                                  (unsigned long long) r->size);
             return FALSE;
         }
     }
