@@ -10,6 +10,16 @@
 #include "util/vireo-error.h"
 #include "util/vireo-i18n.h"
 
+/* The words vireo writes to the log, for xgettext: `event` prints them
+ * translated, as virsh does. */
+static const char *const event_words[] G_GNUC_UNUSED = {
+    N_("Defined"), N_("Added"), N_("Updated"), N_("Undefined"), N_("Removed"),
+    N_("Started"), N_("Booted"), N_("Suspended"), N_("Paused"), N_("Resumed"),
+    N_("Unpaused"), N_("Stopped"), N_("Shutdown"), N_("Destroyed"), N_("Failed"),
+    N_("Crashed"), N_("Panicked"), N_("Finished after guest request"),
+    N_("Finished after host request"),
+};
+
 static char *
 events_path(VireoStore *store)
 {

@@ -21,6 +21,13 @@ static const char *const state_names[] = {
     N_("in shutdown"), N_("shut off"), N_("crashed"), N_("pmsuspended"),
 };
 
+/* The reasons vireo records, for xgettext: domstate --reason prints them
+ * translated, as virsh does. */
+static const char *const reason_words[] G_GNUC_UNUSED = {
+    N_("unknown"), N_("booted"), N_("unpaused"), N_("user"), N_("shutdown"),
+    N_("destroyed"), N_("crashed"), N_("failed"), N_("panicked"),
+};
+
 const char *
 vireo_dom_state_name(VireoDomState state)
 {
