@@ -783,6 +783,12 @@ parse_max_memory(VireoDomainDef *def, xmlNode *node, GError **error)
         return FALSE;
     TRY(vireo_xml_element_memory_kib(node, 0, &def->max_memory_kib, error));
     TRY(vireo_xml_prop_uint(node, "slots", 10, 0, &def->max_memory_slots, error));
+    if (!def->max_memory_kib || !def->max_memory_slots) {
+        vireo_error_set(error, VIREO_ERR_XML_ERROR,
+                        _("both maximum memory size and memory slot count must be specified (line %u)"),
+                        vireo_conf_line(node));
+        return FALSE;
+    }
     return TRUE;
 }
 
@@ -912,6 +918,14 @@ parse_sysinfo_entries(xmlNode *block, GPtrArray *out, GError **error)
                             name, (const char *)block->name, vireo_conf_line(e));
             return FALSE;
         }
+        for (guint i = 0; i < out->len; i++) {
+            if (g_str_equal(((VireoSysinfoEntry *)g_ptr_array_index(out, i))->name, name)) {
+                vireo_error_set(error, VIREO_ERR_XML_ERROR,
+                                _("sysinfo entry '%s' on line %u may appear only once in '%s'"),
+                                name, vireo_conf_line(e), (const char *)block->name);
+                return FALSE;
+            }
+        }
         entry = g_new0(VireoSysinfoEntry, 1);
         entry->name = g_steal_pointer(&name);
         entry->value = vireo_conf_content(e);
@@ -1022,8 +1036,12 @@ parse_os_loader(VireoDomainOsDef *os, xmlNode *node, GError **error)
                             VIREO_XML_PROP_NONZERO, &type, error));
     os->loader_type = type;
     os->loader = g_strstrip(vireo_conf_content(node));
-    if (!*os->loader)
-        g_clear_pointer(&os->loader, g_free);
+    if (!*os->loader) {
+        /* vireo has no firmware auto-selection to fill it in. */
+        vireo_error_set(error, VIREO_ERR_XML_ERROR,
+                        _("no loader path specified on line %u"), vireo_conf_line(node));
+        return FALSE;
+    }
     return TRUE;
 }
 
@@ -1244,6 +1262,13 @@ parse_cpu_numa(VireoCpuDef *cpu, xmlNode *node, GError **error)
             g_prefix_error(error, "%s: ", where);
             return FALSE;
         }
+        /* libvirt numbers cells 0, 1, 2... in document order. */
+        if (id != cpu->numa->len) {
+            vireo_error_set(error, VIREO_ERR_XML_ERROR,
+                            _("NUMA cell id %u on line %u is not %u: cells are numbered from 0 in order"),
+                            id, vireo_conf_line(c), cpu->numa->len);
+            return FALSE;
+        }
         cell = g_new0(VireoNumaCell, 1);
         cell->id = id;
         cell->memory_kib = bytes / 1024 + (bytes % 1024 ? 1 : 0);
@@ -1309,6 +1334,8 @@ parse_cpu(VireoDomainDef *def, xmlNode *node, GError **error)
 }
 
 /* ---- clock ------------------------------------------------------------- */
+static const char *const tsc_modes[] = { "auto", "native", "emulate", "paravirt", "smpsafe", NULL };
+
 static gboolean
 parse_timer(VireoClockDef *clock, xmlNode *node, GError **error)
 {
@@ -1334,6 +1361,13 @@ parse_timer(VireoClockDef *clock, xmlNode *node, GError **error)
     t->track = track;
     t->frequency = freq;
     t->mode = vireo_xml_prop_string(node, "mode");
+    if (t->mode && !g_strv_contains(tsc_modes, t->mode)) {
+        g_autofree char *where = vireo_xml_node_where(node);
+        vireo_error_set(error, VIREO_ERR_XML_ERROR,
+                        _("invalid value '%s' for attribute '%s' in %s"), t->mode, "mode", where);
+        vireo_timer_def_free(t);
+        return FALSE;
+    }
     g_ptr_array_add(clock->timers, t);
     return TRUE;
 }

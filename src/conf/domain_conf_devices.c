@@ -108,6 +108,11 @@ parse_boot_order(xmlNode *c, guint *order, GError **error)
 }
 
 /* ---- disks ------------------------------------------------------------- */
+/* libvirt's virStorageFileFormat names a disk <driver type=> may use. */
+static const char *const disk_formats[] = {
+    "raw", "dir", "bochs", "cloop", "dmg", "iso", "vpc", "vdi", "fat", "vhd",
+    "ploop", "cow", "qcow", "qcow2", "qed", "vmdk", "luks", NULL };
+
 static gboolean
 parse_disk_driver(VireoDiskDef *d, xmlNode *c, GError **error)
 {
@@ -116,6 +121,12 @@ parse_disk_driver(VireoDiskDef *d, xmlNode *c, GError **error)
         return FALSE;
     d->driver_name = vireo_xml_prop_string(c, "name");
     d->driver_type = vireo_xml_prop_string(c, "type");
+    if (d->driver_type && !g_strv_contains(disk_formats, d->driver_type)) {
+        vireo_error_set(error, VIREO_ERR_CONFIG_UNSUPPORTED,
+                        _("unknown driver format value '%s' on line %u"),
+                        d->driver_type, vireo_conf_line(c));
+        return FALSE;
+    }
     TRY(vireo_xml_prop_enum(c, "cache", vireo_disk_cache_from_string,
                             VIREO_XML_PROP_NONZERO, &cache, error));
     TRY(vireo_xml_prop_enum(c, "io", vireo_disk_io_from_string,
@@ -128,6 +139,20 @@ parse_disk_driver(VireoDiskDef *d, xmlNode *c, GError **error)
     return TRUE;
 }
 
+static const char *const disk_protocols[] = {
+    "nbd", "rbd", "sheepdog", "gluster", "iscsi", "http", "https", "ftp", "ftps",
+    "tftp", "ssh", "vxhs", "nfs", NULL };
+
+/* An empty attribute is an absent one, as libvirt reads it. */
+static char *
+prop_nonempty(xmlNode *node, const char *name)
+{
+    char *v = vireo_xml_prop_string(node, name);
+    if (v && !*v)
+        g_clear_pointer(&v, g_free);
+    return v;
+}
+
 static gboolean
 parse_disk_source(VireoDiskDef *d, xmlNode *c, GError **error)
 {
@@ -135,23 +160,23 @@ parse_disk_source(VireoDiskDef *d, xmlNode *c, GError **error)
     case VIREO_DISK_TYPE_FILE:
         if (!vireo_conf_check_leaf(c, "file", error))
             return FALSE;
-        d->src_path = vireo_xml_prop_string(c, "file");
+        d->src_path = prop_nonempty(c, "file");
         return TRUE;
     case VIREO_DISK_TYPE_BLOCK:
         if (!vireo_conf_check_leaf(c, "dev", error))
             return FALSE;
-        d->src_path = vireo_xml_prop_string(c, "dev");
+        d->src_path = prop_nonempty(c, "dev");
         return TRUE;
     case VIREO_DISK_TYPE_DIR:
         if (!vireo_conf_check_leaf(c, "dir", error))
             return FALSE;
-        d->src_path = vireo_xml_prop_string(c, "dir");
+        d->src_path = prop_nonempty(c, "dir");
         return TRUE;
     case VIREO_DISK_TYPE_VOLUME:
         if (!vireo_conf_check_leaf(c, "pool volume", error))
             return FALSE;
-        d->src_pool = vireo_xml_prop_string(c, "pool");
-        d->src_volume = vireo_xml_prop_string(c, "volume");
+        d->src_pool = prop_nonempty(c, "pool");
+        d->src_volume = prop_nonempty(c, "volume");
         return TRUE;
     default:
         break;
@@ -159,12 +184,28 @@ parse_disk_source(VireoDiskDef *d, xmlNode *c, GError **error)
     if (!vireo_conf_check_node(c, "protocol name", "host*", error))
         return FALSE;
     TRY(vireo_xml_prop_string_req(c, "protocol", &d->src_protocol, error));
+    if (!g_strv_contains(disk_protocols, d->src_protocol)) {
+        vireo_error_set(error, VIREO_ERR_CONFIG_UNSUPPORTED,
+                        _("Unknown protocol '%s' on line %u"), d->src_protocol, vireo_conf_line(c));
+        return FALSE;
+    }
     d->src_name = vireo_xml_prop_string(c, "name");
     d->src_hosts = g_ptr_array_new_with_free_func((GDestroyNotify)vireo_net_host_free);
     VIREO_CONF_FOREACH_CHILD(c, h) {
         VireoNetHost *host;
         if (!vireo_conf_check_leaf(h, "name port", error))
             return FALSE;
+        {
+            guint port = 0;
+            TRY(vireo_xml_prop_uint(h, "port", 10, 0, &port, error));
+            if (port > 65535) {
+                g_autofree char *v = vireo_xml_prop_string(h, "port");
+                vireo_error_set(error, VIREO_ERR_INVALID_ARG,
+                                _("failed to parse port number '%s' on line %u"), v,
+                                vireo_conf_line(h));
+                return FALSE;
+            }
+        }
         host = g_new0(VireoNetHost, 1);
         host->name = vireo_xml_prop_string(h, "name");
         host->port = vireo_xml_prop_string(h, "port");
@@ -258,6 +299,19 @@ parse_disk(VireoDomainDef *def, xmlNode *node, GError **error)
                         _("missing disk target (disk on line %u)"), d->line);
         return FALSE;
     }
+    if (vireo_disk_name_to_index(d->dst) < 0) {
+        vireo_error_set(error, VIREO_ERR_INTERNAL_ERROR,
+                        _("Invalid harddisk device name: %s (disk on line %u)"), d->dst, d->line);
+        return FALSE;
+    }
+    /* Only removable media may be empty. */
+    if (!d->src_path && !d->src_protocol && !d->src_pool &&
+        d->device != VIREO_DISK_DEVICE_CDROM && d->device != VIREO_DISK_DEVICE_FLOPPY) {
+        vireo_error_set(error, VIREO_ERR_NO_SOURCE,
+                        _("missing source information for device %s (disk on line %u)"),
+                        d->dst, d->line);
+        return FALSE;
+    }
     /* A CD-ROM is read-only media in libvirt's model. */
     if (d->device == VIREO_DISK_DEVICE_CDROM)
         d->readonly = TRUE;
@@ -292,6 +346,41 @@ vireo_domain_disk_insert(VireoDomainDef *def, VireoDiskDef *disk)
 }
 
 /* ---- controllers ------------------------------------------------------- */
+/* libvirt's model names per controller type. */
+static gboolean
+controller_model_known(VireoControllerType type, const char *model)
+{
+    static const char *const pci[] = {
+        "pci-root", "pcie-root", "pci-bridge", "dmi-to-pci-bridge", "pcie-root-port",
+        "pcie-switch-upstream-port", "pcie-switch-downstream-port", "pci-expander-bus",
+        "pcie-expander-bus", "pcie-to-pci-bridge", NULL };
+    static const char *const usb[] = {
+        "piix3-uhci", "piix4-uhci", "ehci", "ich9-ehci1", "ich9-uhci1", "ich9-uhci2",
+        "ich9-uhci3", "vt82c686b-uhci", "pci-ohci", "nec-xhci", "qusb1", "qusb2",
+        "qemu-xhci", "none", NULL };
+    static const char *const scsi[] = {
+        "auto", "buslogic", "lsilogic", "lsisas1068", "vmpvscsi", "ibmvscsi", "virtio-scsi",
+        "lsisas1078", "virtio-transitional", "virtio-non-transitional", "ncr53c90",
+        "am53c974", "dc390", NULL };
+    static const char *const ide[] = { "piix3", "piix4", "ich6", NULL };
+    static const char *const vserial[] = {
+        "virtio", "virtio-transitional", "virtio-non-transitional", NULL };
+    switch (type) {
+    case VIREO_CONTROLLER_TYPE_PCI:
+        return g_strv_contains(pci, model);
+    case VIREO_CONTROLLER_TYPE_USB:
+        return g_strv_contains(usb, model);
+    case VIREO_CONTROLLER_TYPE_SCSI:
+        return g_strv_contains(scsi, model);
+    case VIREO_CONTROLLER_TYPE_IDE:
+        return g_strv_contains(ide, model);
+    case VIREO_CONTROLLER_TYPE_VIRTIO_SERIAL:
+        return g_strv_contains(vserial, model);
+    default:
+        return FALSE;
+    }
+}
+
 static gboolean
 parse_controller(VireoDomainDef *def, xmlNode *node, GError **error)
 {
@@ -314,6 +403,11 @@ parse_controller(VireoDomainDef *def, xmlNode *node, GError **error)
         return FALSE;
     }
     c->model = vireo_xml_prop_string(node, "model");
+    if (c->model && !controller_model_known(c->type, c->model)) {
+        vireo_error_set(error, VIREO_ERR_CONFIG_UNSUPPORTED,
+                        _("Unknown model type '%s' (controller on line %u)"), c->model, c->line);
+        return FALSE;
+    }
     rc = vireo_xml_prop_uint(node, "ports", 10, 0, &c->ports, error);
     TRY(rc);
     c->has_ports = rc > 0;
@@ -436,6 +530,57 @@ parse_net_child(VireoNetDef *n, xmlNode *c, GError **error)
     return parse_common_child(c, &n->alias, &n->address, error);
 }
 
+/* What each interface type cannot do without, as libvirt checks it. */
+static gboolean
+net_source_complete(const VireoNetDef *n, GError **error)
+{
+    static const char *const direct_modes[] = { "vepa", "private", "bridge", "passthrough", NULL };
+    if (n->type == VIREO_NET_TYPE_DIRECT && !n->source_dev) {
+        vireo_error_set(error, VIREO_ERR_XML_ERROR,
+                        _("interface type='direct' requires a 'source' element with a 'dev' attribute (line %u)"),
+                        n->line);
+        return FALSE;
+    }
+    if (n->type == VIREO_NET_TYPE_DIRECT && n->source_mode &&
+        !g_strv_contains(direct_modes, n->source_mode)) {
+        vireo_error_set(error, VIREO_ERR_XML_ERROR,
+                        _("invalid value '%s' for attribute 'mode' in element 'source' on line %u"),
+                        n->source_mode, n->line);
+        return FALSE;
+    }
+    if (n->type == VIREO_NET_TYPE_BRIDGE && !n->source_bridge) {
+        vireo_error_set(error, VIREO_ERR_XML_ERROR,
+                        _("interface type='bridge' requires a 'source' element with a 'bridge' attribute (line %u)"),
+                        n->line);
+        return FALSE;
+    }
+    if (n->driver_name && !g_str_equal(n->driver_name, "qemu") &&
+        !g_str_equal(n->driver_name, "vhost")) {
+        vireo_error_set(error, VIREO_ERR_XML_ERROR,
+                        _("invalid value '%s' for attribute 'name' in element 'driver' (interface on line %u)"),
+                        n->driver_name, n->line);
+        return FALSE;
+    }
+    if (n->type == VIREO_NET_TYPE_NETWORK && !n->source_network) {
+        vireo_error_set(error, VIREO_ERR_XML_ERROR,
+                        _("No <source> 'network' attribute specified with <interface type='network'/> (line %u)"),
+                        n->line);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* The interface types vireo models (each has its <source> handled). */
+static const char *const net_types_supported[] = {
+    "user", "ethernet", "network", "bridge", "direct", NULL };
+
+/* libvirt's virDomainNetModel names. */
+static const char *const net_models[] = {
+    "virtio", "virtio-transitional", "virtio-non-transitional", "e1000", "e1000e",
+    "rtl8139", "netfront", "usb-net", "spapr-vlan", "lan9118", "scm91c111", "vlance",
+    "vmxnet", "vmxnet2", "vmxnet3", "Am79C970A", "Am79C973", "82540EM", "82545EM",
+    "82543GC", NULL };
+
 static gboolean
 parse_interface(VireoDomainDef *def, xmlNode *node, GError **error)
 {
@@ -449,10 +594,23 @@ parse_interface(VireoDomainDef *def, xmlNode *node, GError **error)
     TRY(vireo_xml_prop_enum(node, "type", vireo_net_type_from_string,
                             VIREO_XML_PROP_REQUIRED, &type, error));
     n->type = type;
+    if (!g_strv_contains(net_types_supported, vireo_net_type_to_string(type))) {
+        vireo_error_set(error, VIREO_ERR_CONFIG_UNSUPPORTED,
+                        _("interface type '%s' on line %u is not supported"),
+                        vireo_net_type_to_string(type), n->line);
+        return FALSE;
+    }
     n->mac_generated = TRUE;  /* until a <mac> says otherwise */
     VIREO_CONF_FOREACH_CHILD(node, c) {
         if (!parse_net_child(n, c, error))
             return FALSE;
+    }
+    if (!net_source_complete(n, error))
+        return FALSE;
+    if (n->model && !g_strv_contains(net_models, n->model)) {
+        vireo_error_set(error, VIREO_ERR_CONFIG_UNSUPPORTED,
+                        _("Unknown model type '%s' (interface on line %u)"), n->model, n->line);
+        return FALSE;
     }
     g_ptr_array_add(def->nets, g_steal_pointer(&n));
     return TRUE;
@@ -558,6 +716,50 @@ chr_target_type_known(VireoChrDeviceType device, const char *type)
                            device == VIREO_CHR_DEVICE_CONSOLE ? console : channel, type);
 }
 
+static const char *const chr_tcp_protocols[] = { "raw", "telnet", "telnets", "tls", NULL };
+
+static const char *const chr_target_models[] = {
+    "isa-serial", "usb-serial", "pci-serial", "spapr-vty", "pl011", "sclpconsole",
+    "sclplmconsole", "16550a", "isa-debugcon", NULL };
+
+/* The source attributes each backend cannot do without (libvirt's
+ * virDomainChrSourceDefValidate). */
+static gboolean
+chr_source_complete(const VireoChrDef *chr, GError **error)
+{
+    const char *missing = NULL;
+    switch (chr->type) {
+    case VIREO_CHR_TYPE_FILE:
+    case VIREO_CHR_TYPE_PIPE:
+    case VIREO_CHR_TYPE_DEV:
+        if (!chr->src_path)
+            missing = "path";
+        break;
+    case VIREO_CHR_TYPE_UNIX:
+        if (!chr->src_path && g_strcmp0(chr->src_mode, "bind") != 0)
+            missing = "path";
+        break;
+    case VIREO_CHR_TYPE_TCP:
+        if (!chr->src_host)
+            missing = "host";
+        else if (!chr->src_service)
+            missing = "service";
+        break;
+    case VIREO_CHR_TYPE_UDP:
+        if (!chr->connect_service)
+            missing = "service";
+        break;
+    default:
+        break;
+    }
+    if (!missing)
+        return TRUE;
+    vireo_error_set(error, VIREO_ERR_XML_ERROR,
+                    _("Missing source %s attribute for char device on line %u"),
+                    missing, chr->line);
+    return FALSE;
+}
+
 static VireoChrDef *
 parse_chr(xmlNode *node, VireoChrDeviceType device, GError **error)
 {
@@ -579,6 +781,24 @@ parse_chr(xmlNode *node, VireoChrDeviceType device, GError **error)
         vireo_error_set(error, VIREO_ERR_CONFIG_UNSUPPORTED,
                         _("unknown target type '%s' specified for character device on line %u"),
                         chr->target_type, chr->line);
+        return NULL;
+    }
+    if (chr->target_model && !g_strv_contains(chr_target_models, chr->target_model)) {
+        vireo_error_set(error, VIREO_ERR_CONFIG_UNSUPPORTED,
+                        _("unknown target model '%s' specified for character device on line %u"),
+                        chr->target_model, chr->line);
+        return NULL;
+    }
+    if (!chr_source_complete(chr, error))
+        return NULL;
+    if (chr->protocol && !g_strv_contains(chr_tcp_protocols, chr->protocol)) {
+        vireo_error_set(error, VIREO_ERR_CONFIG_UNSUPPORTED,
+                        _("Unknown protocol '%s' on line %u"), chr->protocol, chr->line);
+        return NULL;
+    }
+    if (device == VIREO_CHR_DEVICE_CHANNEL && !chr->target_type) {
+        vireo_error_set(error, VIREO_ERR_XML_ERROR,
+                        _("target type must be specified for channel device (line %u)"), chr->line);
         return NULL;
     }
     return g_steal_pointer(&chr);
@@ -838,6 +1058,9 @@ parse_memballoon(VireoDomainDef *def, xmlNode *node, GError **error)
     return TRUE;
 }
 
+static const char *const rng_models[] = {
+    "virtio", "virtio-transitional", "virtio-non-transitional", NULL };
+
 static gboolean
 parse_rng(VireoDomainDef *def, xmlNode *node, GError **error)
 {
@@ -864,6 +1087,16 @@ parse_rng(VireoDomainDef *def, xmlNode *node, GError **error)
             return FALSE;
         }
     }
+    if (!g_strv_contains(rng_models, r->model))
+        return invalid_model(node, r->model, error);
+    if (r->backend_model && !g_str_equal(r->backend_model, "random") &&
+        !g_str_equal(r->backend_model, "builtin")) {
+        /* egd needs a character device backend vireo does not model. */
+        vireo_error_set(error, VIREO_ERR_CONFIG_UNSUPPORTED,
+                        _("RNG backend model '%s' on line %u is not supported"),
+                        r->backend_model, r->line);
+        return FALSE;
+    }
     if (!r->backend_model) {
         vireo_error_set(error, VIREO_ERR_XML_ERROR,
                         _("missing RNG device backend (rng on line %u)"), r->line);
@@ -872,6 +1105,11 @@ parse_rng(VireoDomainDef *def, xmlNode *node, GError **error)
     g_ptr_array_add(def->rngs, g_steal_pointer(&r));
     return TRUE;
 }
+
+/* libvirt 9.0's watchdog models and actions. */
+static const char *const watchdog_models[] = { "i6300esb", "ib700", "diag288", NULL };
+static const char *const watchdog_actions[] = {
+    "reset", "shutdown", "poweroff", "pause", "dump", "none", "inject-nmi", NULL };
 
 static gboolean
 parse_watchdog(VireoDomainDef *def, xmlNode *node, GError **error)
@@ -882,6 +1120,13 @@ parse_watchdog(VireoDomainDef *def, xmlNode *node, GError **error)
     w->line = vireo_conf_line(node);
     TRY(vireo_xml_prop_string_req(node, "model", &w->model, error));
     w->action = vireo_xml_prop_string(node, "action");
+    if (!g_strv_contains(watchdog_models, w->model))
+        return invalid_model(node, w->model, error);
+    if (w->action && !g_strv_contains(watchdog_actions, w->action)) {
+        vireo_error_set(error, VIREO_ERR_CONFIG_UNSUPPORTED,
+                        _("unknown watchdog action '%s' on line %u"), w->action, w->line);
+        return FALSE;
+    }
     if (def->watchdogs->len > 0) {
         vireo_error_set(error, VIREO_ERR_INTERNAL_ERROR,
                         _("only a single watchdog device is supported (line %u)"), w->line);
@@ -895,6 +1140,9 @@ parse_watchdog(VireoDomainDef *def, xmlNode *node, GError **error)
     return TRUE;
 }
 
+/* libvirt 9.0's virDomainPanicModel names. */
+static const char *const panic_models[] = { "default", "isa", "pseries", "hyperv", "s390", NULL };
+
 static gboolean
 parse_panic(VireoDomainDef *def, xmlNode *node, GError **error)
 {
@@ -903,9 +1151,20 @@ parse_panic(VireoDomainDef *def, xmlNode *node, GError **error)
         return FALSE;
     p->line = vireo_conf_line(node);
     p->model = vireo_xml_prop_string(node, "model");
+    if (p->model && !g_strv_contains(panic_models, p->model))
+        return invalid_model(node, p->model, error);
     VIREO_CONF_FOREACH_CHILD(node, c) {
         if (!vireo_device_address_parse(c, &p->address, error))
             return FALSE;
+    }
+    for (guint i = 0; i < def->panics->len; i++) {
+        VireoPanicDef *o = g_ptr_array_index(def->panics, i);
+        if (g_strcmp0(o->model, p->model) == 0) {
+            vireo_error_set(error, VIREO_ERR_XML_ERROR,
+                            _("Multiple panic devices with model '%s' (line %u)"),
+                            p->model ? p->model : "default", p->line);
+            return FALSE;
+        }
     }
     g_ptr_array_add(def->panics, g_steal_pointer(&p));
     return TRUE;

@@ -31,15 +31,11 @@ postparse_identity(VireoDomainDef *def)
     }
 }
 
+/* <memory> stays as written even with NUMA cells (libvirt writes the
+ * total, not the cells' sum); validation compares the two. */
 static void
 postparse_memory(VireoDomainDef *def)
 {
-    guint64 numa_total = 0;
-    for (guint i = 0; def->cpu && i < def->cpu->numa->len; i++)
-        numa_total += ((VireoNumaCell *)g_ptr_array_index(def->cpu->numa, i))->memory_kib;
-    /* With NUMA cells the guest's memory is their sum, as in libvirt. */
-    if (numa_total)
-        def->memory_kib = numa_total;
     if (def->current_memory_kib == 0 || def->current_memory_kib > def->memory_kib)
         def->current_memory_kib = def->memory_kib;
 }
@@ -263,6 +259,12 @@ static gboolean
 postparse_consoles(VireoDomainDef *def, GError **error)
 {
     VireoChrDef *first = def->consoles->len ? g_ptr_array_index(def->consoles, 0) : NULL;
+    /* A console without a target type is a serial console on x86. */
+    for (guint i = 0; i < def->consoles->len; i++) {
+        VireoChrDef *c = g_ptr_array_index(def->consoles, i);
+        if (!c->target_type)
+            c->target_type = g_strdup("serial");
+    }
     for (guint i = 1; i < def->consoles->len; i++) {
         VireoChrDef *c = g_ptr_array_index(def->consoles, i);
         if (g_strcmp0(c->target_type, "serial") == 0) {
