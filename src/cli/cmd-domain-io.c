@@ -54,7 +54,11 @@ vireo_cli_attach_console(VireoStore *store, VireoDom *dom, gboolean resume)
         return vireo_cli_fail(err, _("Failed to resume domain '%s'"), dom->name);
     }
     g_clear_pointer(&qmp, vireo_qmp_client_free);
-    return vireo_console_relay(fd, dom->name);
+    /* when the guest powered off, the pty closes before the VMM is gone:
+     * wait for it, so the next command sees the domain shut off */
+    if (vireo_console_relay(fd, dom->name))
+        vireo_dom_wait_stopped(store, dom, 5000);
+    return 0;
 }
 
 int

@@ -68,9 +68,10 @@ relay_input(int fd, gboolean *stdin_open)
     return TRUE;
 }
 
-int
+gboolean
 vireo_console_relay(int fd, const char *name)
 {
+    gboolean closed = FALSE;
     gboolean tty = isatty(STDIN_FILENO);
     gboolean stdin_open = TRUE;
     struct termios saved, raw;
@@ -97,8 +98,10 @@ vireo_console_relay(int fd, const char *name)
         }
         if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
             n = read(fd, buf, sizeof(buf));
-            if (n <= 0 && !(n < 0 && (errno == EINTR || errno == EAGAIN)))
-                break;   /* EIO: the VMM closed the pty */
+            if (n <= 0 && !(n < 0 && (errno == EINTR || errno == EAGAIN))) {
+                closed = TRUE;   /* EIO: the VMM closed the pty */
+                break;
+            }
             if (n > 0 && !write_all(STDOUT_FILENO, buf, n))
                 break;
         }
@@ -110,5 +113,5 @@ vireo_console_relay(int fd, const char *name)
         tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
     close(fd);
     printf("\n");
-    return 0;
+    return closed;
 }

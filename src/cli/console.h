@@ -8,5 +8,6 @@ int vireo_console_open(const char *pty, GError **error);
 /* Relays stdin <-> the pty until Ctrl+] is typed or the pty closes (the
  * VMM ended). With stdin not a terminal, its end does not detach: the
  * guest's output is shown until the VMM ends, so scripts can capture it.
- * Prints virsh's "Connected to domain" banner first. */
-int vireo_console_relay(int fd, const char *name);
+ * Prints virsh's "Connected to domain" banner first. Returns TRUE when
+ * the pty closed (the VMM ended), FALSE when the user detached. */
+gboolean vireo_console_relay(int fd, const char *name);

@@ -857,6 +857,21 @@ wait_gone(gint64 pid, guint64 start, int timeout_ms)
 }
 
 gboolean
+vireo_dom_wait_stopped(VireoStore *store, VireoDom *dom, int timeout_ms)
+{
+    g_autoptr(GKeyFile) kf = run_info_load(store, dom->name);
+    g_autoptr(VireoDom) now = NULL;
+
+    if (kf && !wait_gone(g_key_file_get_int64(kf, RUN_GROUP, "vmm_pid", NULL),
+                         g_key_file_get_uint64(kf, RUN_GROUP, "vmm_start", NULL),
+                         timeout_ms))
+        return FALSE;
+    /* loading a domain whose VMM is gone records why it stopped */
+    now = vireo_dom_load(store, dom->name, NULL);
+    return !now || !now->active;
+}
+
+gboolean
 vireo_dom_destroy(VireoStore *store, VireoDom *dom, gboolean graceful,
                   GError **error)
 {

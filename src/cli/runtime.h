@@ -68,6 +68,10 @@ gboolean vireo_dom_launch(VireoStore *store, const char *name,
 gboolean vireo_dom_destroy(VireoStore *store, VireoDom *dom, gboolean graceful,
                            GError **error);
 
+/* Waits up to timeout_ms for the domain's VMM to end, then records its
+ * stop; TRUE when it ended. */
+gboolean vireo_dom_wait_stopped(VireoStore *store, VireoDom *dom, int timeout_ms);
+
 /* Opens the domain's QMP socket (for commands, not the monitor's). */
 VireoQmpClient *vireo_dom_qmp(VireoStore *store, VireoDom *dom, GError **error);
 

@@ -2,7 +2,7 @@
 # `vireo event`: the lifecycle events each verb produces, as virsh prints
 # them, read by a follower process from the store's event log.
 . "$(dirname "$0")/lib.sh"
-plan 6
+plan 7
 
 # Starts `vireo event` in the background and waits until it follows the
 # log: a marker domain is defined until its event shows up.
@@ -48,11 +48,18 @@ if [ -z "$blocker" ]; then
     v -q undefine ev >/dev/null
     v -q create "$WORK/ev-full.xml" >/dev/null
     v -q destroy ev >/dev/null
+    domain_xml pw honour > "$WORK/pw.xml"
+    v -q define "$WORK/pw.xml" >/dev/null
+    v -q start pw >/dev/null
+    wait_for 20 serial_has pw "idle guest ready"
+    v -q shutdown pw >/dev/null
+    wait_for 20 state_is pw "shut off (shutdown)"
 fi
 # the follower sees everything written before the last command returned
 expected=15
 [ -n "$blocker" ] && expected=3
 wait_for 5 sh -c "grep -c \"domain 'ev'\" '$WORK/events.out' | grep -qx $expected"
+[ -z "$blocker" ] && wait_for 5 sh -c "grep -c \"domain 'pw'\" '$WORK/events.out' | grep -qx 4"
 stop_follower
 expect_output "define, redefine and undefine" \
 "event 'lifecycle' for domain 'ev': Defined Added
@@ -74,6 +81,15 @@ event 'lifecycle' for domain 'ev': Stopped Failed
 event 'lifecycle' for domain 'ev': Undefined Removed
 event 'lifecycle' for domain 'ev': Started Booted
 event 'lifecycle' for domain 'ev': Stopped Destroyed" "$(events_of ev | tail -n +4)"
+fi
+if [ -n "$blocker" ]; then
+    skip "$blocker"
+else
+    expect_output "a shutdown the guest carries out" \
+"event 'lifecycle' for domain 'pw': Defined Added
+event 'lifecycle' for domain 'pw': Started Booted
+event 'lifecycle' for domain 'pw': Shutdown Finished after guest request
+event 'lifecycle' for domain 'pw': Stopped Shutdown" "$(events_of pw)"
 fi
 check "the follower counts what it printed" grep -q "^events received: $(grep -c "^event 'lifecycle'" "$WORK/events.out")$" "$WORK/events.out"
 
