@@ -453,7 +453,7 @@ test_parser_unknown_enums(void)
     /* the exact text to replace (unique in enum_doc) and its line */
     static const struct { const char *good; guint line; } cases[] = {
         { "type='kvm'", 1 }, { "placement='static'", 4 },
-        { "arch='x86_64'", 5 /* the <os> line: arch is checked semantically */ }, { "type='rom'", 7 }, { "readonly='yes'", 7 },
+        { "arch='x86_64'", 6 }, { "type='rom'", 7 }, { "readonly='yes'", 7 },
         { "dev='hd'", 8 }, { "enable='no'", 9 }, { "mode='emulate'", 10 },
         { "eoi='on'", 12 }, { "state='off'", 12 },
         { "mode='custom'", 13 }, { "match='exact'", 13 }, { "check='partial'", 13 },
