@@ -210,6 +210,11 @@ check_dsdt(const VireoAcpiTables *t, const AcpiConfig *c)
     g_assert_true(contains(d, info->length, s5, sizeof(s5) - 1));
     g_assert_cmpint(contains(d, info->length, "PCI0", 4), ==, c->pci_host);
     g_assert_cmpint(contains(d, info->length, "QEMU0001", 8), ==, c->panic);
+    /* The ISA devices: COM1 with 0x3F8 and IRQ 4, RTC, KBD when present. */
+    g_assert_true(contains(d, info->length, "COM1", 4));
+    g_assert_true(contains(d, info->length, "\x47\x01\xf8\x03\xf8\x03\x01\x08\x22\x10\x00", 11));
+    g_assert_true(contains(d, info->length, "RTC_", 4));
+    g_assert_cmpint(contains(d, info->length, "KBD_", 4), ==, c->i8042);
     for (guint i = 0; i < c->n_vcpus; i++) {
         g_autofree char *name = g_strdup_printf("C%03X", i);
         g_assert_true(contains(d, info->length, name, 4));

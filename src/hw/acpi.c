@@ -261,6 +261,62 @@ dsdt_pci_host(AcpiBuild *ab, GByteArray *sb)
     vireo_aml_device(sb, "PCI0", dev);
 }
 
+/* An ISA device the OS can enumerate instead of probing legacy ports. */
+static void
+dsdt_isa_device(GByteArray *scope, const char *name, const char *hid, guint uid,
+                const guint16 *ports, const guint8 *lens, guint n_ports, int irq)
+{
+    GByteArray *dev = vireo_aml_new();
+    GByteArray *crs = vireo_aml_new();
+    vireo_aml_name(dev, "_HID", aml_eisa(hid));
+    vireo_aml_name(dev, "_UID", aml_int(uid));
+    for (guint i = 0; i < n_ports; i++)
+        vireo_aml_res_io(crs, ports[i], lens[i]);
+    if (irq >= 0 && irq < 16)
+        vireo_aml_res_irq(crs, irq);
+    vireo_aml_name(dev, "_CRS", aml_resources(crs));
+    vireo_aml_device(scope, name, dev);
+}
+
+/* The legacy devices the description has: 16550s (PNP0501), the RTC
+ * (PNP0B00) and the i8042 keyboard (PNP0303), with their ports and IRQs. */
+static void
+dsdt_isa_devices(AcpiBuild *ab, GByteArray *sb)
+{
+    const GPtrArray *devs = ab->desc->devices;
+    guint n_serial = 0;
+
+    for (guint i = 0; devs && i < devs->len; i++) {
+        const VireoDeviceDesc *d = g_ptr_array_index(devs, i);
+        switch (d->kind) {
+        case VIREO_DEV_SERIAL: {
+            g_autofree char *name = g_strdup_printf("COM%u", (n_serial + 1) % 10);
+            guint8 len = 8;
+            if (!d->io_base || n_serial >= 9)
+                break;
+            dsdt_isa_device(sb, name, "PNP0501", n_serial + 1, &d->io_base, &len, 1, d->gsi);
+            n_serial++;
+            break;
+        }
+        case VIREO_DEV_RTC: {
+            guint16 port = d->io_base ? d->io_base : 0x70;
+            guint8 len = 2;
+            dsdt_isa_device(sb, "RTC", "PNP0B00", 0, &port, &len, 1, d->gsi);
+            break;
+        }
+        case VIREO_DEV_I8042: {
+            guint16 base = d->io_base ? d->io_base : 0x60;
+            const guint16 ports[2] = { base, base + 4 };
+            const guint8 lens[2] = { 1, 1 };
+            dsdt_isa_device(sb, "KBD", "PNP0303", 0, ports, lens, 2, d->gsi);
+            break;
+        }
+        default:
+            break;
+        }
+    }
+}
+
 /* The pvpanic ISA port, where Linux's pvpanic driver looks for it. */
 static void
 dsdt_panic(GByteArray *sb, const VireoDeviceDesc *d)
@@ -298,6 +354,7 @@ build_dsdt(AcpiBuild *ab)
     dsdt_processors(ab, sb);
     if (find_device(ab->desc, VIREO_DEV_PCI_HOST))
         dsdt_pci_host(ab, sb);
+    dsdt_isa_devices(ab, sb);
     if (panic)
         dsdt_panic(sb, panic);
     vireo_aml_scope(aml, "\\_SB", sb);

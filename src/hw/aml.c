@@ -196,6 +196,7 @@ vireo_aml_device(GByteArray *a, const char *name, GByteArray *body)
 }
 
 /* ---- resource descriptors ---------------------------------------------- */
+#define RES_IRQ      0x22           /* small item: IRQ mask, no flags byte */
 #define RES_IO_PORT  0x47           /* small item: I/O port, 7 bytes */
 #define RES_END_TAG  0x79
 #define RES_DWORD    0x87
@@ -216,6 +217,13 @@ vireo_aml_res_io(GByteArray *r, guint16 base, guint8 len)
     aml_le(r, base, 2);
     aml_byte(r, 1);                 /* alignment */
     aml_byte(r, len);
+}
+
+void
+vireo_aml_res_irq(GByteArray *r, guint8 irq)
+{
+    aml_byte(r, RES_IRQ);
+    aml_le(r, 1u << (irq & 15), 2);
 }
 
 static void

@@ -27,6 +27,8 @@ void vireo_aml_device(GByteArray *a, const char *name, GByteArray *body);
 /* Resource descriptors for a ResourceTemplate; finish with _end_tag, then
  * wrap the bytes with vireo_aml_buffer. */
 void vireo_aml_res_io(GByteArray *r, guint16 base, guint8 len);
+/* IRQNoFlags: an ISA IRQ, edge-triggered, active high. */
+void vireo_aml_res_irq(GByteArray *r, guint8 irq);
 void vireo_aml_res_word_bus(GByteArray *r, guint16 min, guint16 max);
 void vireo_aml_res_word_io(GByteArray *r, guint16 min, guint16 max);
 void vireo_aml_res_dword_mem(GByteArray *r, guint32 min, guint32 max);

@@ -38,6 +38,9 @@ acpi_config_apply(HwHarness *h, const AcpiConfig *c)
     }
     if (c->i8042)
         hw_harness_add_desc(h, VIREO_DEV_I8042, "i8042", 0x60, 5, 1);
+    /* Every configuration has the legacy ISA devices a PC machine lists. */
+    hw_harness_add_desc(h, VIREO_DEV_SERIAL, "serial0", 0x3f8, 8, 4);
+    hw_harness_add_desc(h, VIREO_DEV_RTC, "rtc", 0x70, 2, 8);
     if (c->panic)
         hw_harness_add_desc(h, VIREO_DEV_PANIC, "panic", 0x505, 1, -1);
 }
