@@ -5,6 +5,7 @@
 #include <glib/gstdio.h>
 #include "hw/harness.h"
 #include "hw/debugcon.h"
+#include "hw/i8042.h"
 
 #define KBD_GSI 1
 
@@ -106,6 +107,37 @@ test_i8042_keyboard(void)
     hw_outb(h, 0x60, 0xff);
     vireo_device_reset(kbd);
     g_assert_false(hw_irq(h, KBD_GSI));
+    g_assert_cmpuint(hw_inb(h, 0x64) & 0x01, ==, 0);
+}
+
+static void
+test_i8042_host_keys(void)
+{
+    g_autoptr(HwHarness) h = hw_harness_new();
+    g_autoptr(VireoDevice) kbd = create_i8042(h);
+    static const guint8 a_key[2] = { 0x1e, 0x9e };     /* 'a' make, break (set 1) */
+
+    g_assert_cmpuint(vireo_i8042_send_scancodes(kbd, a_key, 2), ==, 2);
+    g_assert_true(hw_irq(h, KBD_GSI));
+    g_assert_cmpuint(hw_inb(h, 0x60), ==, 0x1e);
+    g_assert_cmpuint(hw_inb(h, 0x60), ==, 0x9e);
+    g_assert_false(hw_irq(h, KBD_GSI));
+    g_assert_cmpuint(hw_raises(h, KBD_GSI), ==, 2);
+    /* Scanning disabled by the guest (0xF5): keys are dropped. */
+    hw_outb(h, 0x60, 0xf5);
+    g_assert_cmpuint(hw_inb(h, 0x60), ==, 0xfa);
+    g_assert_cmpuint(vireo_i8042_send_scancodes(kbd, a_key, 2), ==, 0);
+    hw_outb(h, 0x60, 0xf4);
+    g_assert_cmpuint(hw_inb(h, 0x60), ==, 0xfa);
+    /* Keyboard clock disabled at the controller (0xAD): dropped too. */
+    hw_outb(h, 0x64, 0xad);
+    g_assert_cmpuint(vireo_i8042_send_scancodes(kbd, a_key, 2), ==, 0);
+    hw_outb(h, 0x64, 0xae);
+    /* A guest that never reads: the buffer bounds what is kept. */
+    for (guint i = 0; i < 20; i++)
+        vireo_i8042_send_scancodes(kbd, a_key, 2);
+    for (guint i = 0; i < 16; i++)
+        g_assert_cmpuint(hw_inb(h, 0x60), ==, a_key[i % 2]);
     g_assert_cmpuint(hw_inb(h, 0x64) & 0x01, ==, 0);
 }
 
@@ -229,6 +261,7 @@ main(int argc, char **argv)
     g_test_add_func("/hw/i8042/reset-requests", test_i8042_reset_requests);
     g_test_add_func("/hw/i8042/controller", test_i8042_controller);
     g_test_add_func("/hw/i8042/keyboard", test_i8042_keyboard);
+    g_test_add_func("/hw/i8042/host-keys", test_i8042_host_keys);
     g_test_add_func("/hw/debugcon/log", test_debugcon);
     g_test_add_func("/hw/debugcon/file", test_debugcon_file);
     g_test_add_func("/hw/panic/pvpanic", test_pvpanic);

@@ -1,10 +1,10 @@
 /* vireo: the i8042 keyboard controller at 0x60 (data) / 0x64 (status and
- * command), with a keyboard that answers its commands but has no keys to
- * press yet, and no AUX (mouse) port. What guests use it for is the
+ * command), with a keyboard that answers its commands and types what the
+ * host sends (vireo_i8042_send_scancodes), and no AUX (mouse) port. What guests use it for is the
  * controller's commands: reading the configuration, self-tests, and above
  * all resetting the machine (pulse 0xFE, or output port bit 0 cleared). */
 #include <config.h>
-#include "hw/hw.h"
+#include "hw/i8042.h"
 #include "hw/devices.h"
 
 #define I8042_DATA 0x60
@@ -40,6 +40,7 @@ typedef struct {
     guint8 status_cmd;              /* STS_CMD of the last write */
     guint8 pending_cmd;             /* controller command waiting for its data byte */
     guint8 kbd_pending;             /* keyboard command waiting for its argument */
+    gboolean kbd_scanning;          /* 0xF4/0xF5: the keyboard sends keys */
     guint8 queue[QUEUE_SIZE];
     guint q_head, q_len;
     guint8 last_read;
@@ -98,6 +99,7 @@ i8042_keyboard_write(VireoI8042 *k, guint8 v)
     }
     switch (v) {
     case 0xff:                      /* reset: ack, then basic assurance test passed */
+        k->kbd_scanning = TRUE;
         i8042_push(k, KBD_ACK);
         i8042_push(k, KBD_BAT_OK);
         break;
@@ -115,8 +117,12 @@ i8042_keyboard_write(VireoI8042 *k, guint8 v)
         k->kbd_pending = v;
         i8042_push(k, KBD_ACK);
         break;
-    case 0xf4: case 0xf5: case 0xf6: case 0xf7: case 0xf8:
-    case 0xf9: case 0xfa: case 0xfb:
+    case 0xf4:                      /* enable scanning */
+    case 0xf5:                      /* disable scanning (and set defaults) */
+        k->kbd_scanning = v == 0xf4;
+        i8042_push(k, KBD_ACK);
+        break;
+    case 0xf6: case 0xf7: case 0xf8: case 0xf9: case 0xfa: case 0xfb:
         i8042_push(k, KBD_ACK);
         break;
     default:
@@ -243,6 +249,21 @@ i8042_pio(void *opaque, guint16 port, guint8 *data, guint size, gboolean is_writ
     i8042_update_irq(k);
 }
 
+gsize
+vireo_i8042_send_scancodes(VireoDevice *dev, const guint8 *codes, gsize n)
+{
+    VireoI8042 *k = VIREO_I8042(dev);
+    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&k->lock);
+    gsize queued = 0;
+
+    if (!k->kbd_scanning || (k->ctr & CTR_KBD_DIS))
+        return 0;
+    for (; queued < n && k->q_len < QUEUE_SIZE; queued++)
+        i8042_push(k, codes[queued]);
+    i8042_update_irq(k);
+    return queued;
+}
+
 static void
 vireo_i8042_reset(VireoDevice *dev)
 {
@@ -253,6 +274,7 @@ vireo_i8042_reset(VireoDevice *dev)
     k->outport = OUT_RESET_N | OUT_A20;
     k->status_cmd = 0;
     k->pending_cmd = k->kbd_pending = 0;
+    k->kbd_scanning = TRUE;
     k->q_head = k->q_len = 0;
     i8042_update_irq(k);
 }

@@ -10,6 +10,6 @@ src_hw_libvireo_hw_a_SOURCES = \
 	src/hw/aml.c src/hw/aml.h \
 	src/hw/acpi.c src/hw/acpi.h \
 	src/hw/rtc.c src/hw/rtc.h \
-	src/hw/i8042.c \
+	src/hw/i8042.c src/hw/i8042.h \
 	src/hw/debugcon.c src/hw/debugcon.h \
 	src/hw/panic.c
