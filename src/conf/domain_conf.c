@@ -792,6 +792,54 @@ parse_max_memory(VireoDomainDef *def, xmlNode *node, GError **error)
     return TRUE;
 }
 
+/* Whether two canonical bitmaps ("0-1,3") share a bit. */
+static gboolean
+bitmaps_intersect(const char *a, const char *b)
+{
+    g_auto(GStrv) pa = g_strsplit(a, ",", -1);
+    g_auto(GStrv) pb = g_strsplit(b, ",", -1);
+    for (char **x = pa; *x; x++) {
+        guint64 alo = g_ascii_strtoull(*x, NULL, 10);
+        const char *ad = strchr(*x, '-');
+        guint64 ahi = ad ? g_ascii_strtoull(ad + 1, NULL, 10) : alo;
+        for (char **y = pb; *y; y++) {
+            guint64 blo = g_ascii_strtoull(*y, NULL, 10);
+            const char *bd = strchr(*y, '-');
+            guint64 bhi = bd ? g_ascii_strtoull(bd + 1, NULL, 10) : blo;
+            if (alo <= bhi && blo <= ahi)
+                return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+/* libvirt: one page size per NUMA node, and one default size. */
+static gboolean
+hugepages_check(GPtrArray *pages, guint line, GError **error)
+{
+    for (guint i = 0; i < pages->len; i++) {
+        VireoHugepage *a = g_ptr_array_index(pages, i);
+        for (guint j = i + 1; j < pages->len; j++) {
+            VireoHugepage *b = g_ptr_array_index(pages, j);
+            if (!a->nodeset && !b->nodeset) {
+                vireo_error_set(error, VIREO_ERR_XML_ERROR,
+                                _("two master hugepages detected: %llu and %llu (line %u)"),
+                                (unsigned long long)a->size_kib,
+                                (unsigned long long)b->size_kib, line);
+                return FALSE;
+            }
+            if (a->nodeset && b->nodeset && bitmaps_intersect(a->nodeset, b->nodeset)) {
+                vireo_error_set(error, VIREO_ERR_XML_ERROR,
+                                _("nodeset attribute of hugepages of sizes %llu and %llu intersect (line %u)"),
+                                (unsigned long long)a->size_kib,
+                                (unsigned long long)b->size_kib, line);
+                return FALSE;
+            }
+        }
+    }
+    return TRUE;
+}
+
 static gboolean
 parse_memory_backing(VireoDomainDef *def, xmlNode *node, GError **error)
 {
@@ -834,6 +882,8 @@ parse_memory_backing(VireoDomainDef *def, xmlNode *node, GError **error)
                 }
                 g_ptr_array_add(mb->pages, hp);
             }
+            if (!hugepages_check(mb->pages, vireo_conf_line(c), error))
+                return FALSE;
         }
     }
     return TRUE;
@@ -1114,6 +1164,11 @@ parse_os(VireoDomainDef *def, xmlNode *node, GError **error)
     if (!os->type) {
         vireo_error_set(error, VIREO_ERR_XML_ERROR,
                         _("an os <type> must be specified (os on line %u)"), os->line);
+        return FALSE;
+    }
+    if ((os->nvram || os->nvram_template) && !os->loader) {
+        vireo_error_set(error, VIREO_ERR_XML_ERROR,
+                        _("no loader path specified on line %u"), os->line);
         return FALSE;
     }
     return TRUE;

@@ -641,6 +641,7 @@ typedef struct {
     guint vram;                     /* KiB; 0 when absent */
     guint ram;                      /* KiB, qxl only; 0 when absent */
     guint heads;                    /* 0 when absent */
+    gboolean has_heads;             /* heads= written (heads='0' is kept) */
     VireoTristate primary;
     char *alias;
     VireoDeviceAddress address;

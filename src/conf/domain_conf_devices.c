@@ -190,6 +190,13 @@ parse_disk_source(VireoDiskDef *d, xmlNode *c, GError **error)
         return FALSE;
     }
     d->src_name = vireo_xml_prop_string(c, "name");
+    /* rbd names are "pool/image". */
+    if (g_str_equal(d->src_protocol, "rbd") && (!d->src_name || !strchr(d->src_name, '/'))) {
+        vireo_error_set(error, VIREO_ERR_XML_ERROR,
+                        _("can't split path '%s' into pool name and image name (line %u)"),
+                        d->src_name ? d->src_name : "", vireo_conf_line(c));
+        return FALSE;
+    }
     d->src_hosts = g_ptr_array_new_with_free_func((GDestroyNotify)vireo_net_host_free);
     VIREO_CONF_FOREACH_CHILD(c, h) {
         VireoNetHost *host;
@@ -965,7 +972,7 @@ parse_graphics(VireoDomainDef *def, xmlNode *node, GError **error)
 static gboolean
 parse_video_model(VireoVideoDef *v, xmlNode *c, GError **error)
 {
-    int model = VIREO_VIDEO_DEFAULT;
+    int model = VIREO_VIDEO_DEFAULT, rc;
     if (!vireo_conf_check_leaf(c, "type vram heads primary ram", error))
         return FALSE;
     TRY(vireo_xml_prop_enum(c, "type", vireo_video_model_from_string,
@@ -976,7 +983,9 @@ parse_video_model(VireoVideoDef *v, xmlNode *c, GError **error)
     if (v->vram && (v->vram & (v->vram - 1)))
         v->vram = 1u << g_bit_storage(v->vram);
     TRY(vireo_xml_prop_uint(c, "ram", 10, 0, &v->ram, error));
-    TRY(vireo_xml_prop_uint(c, "heads", 10, 0, &v->heads, error));
+    rc = vireo_xml_prop_uint(c, "heads", 10, 0, &v->heads, error);
+    TRY(rc);
+    v->has_heads = rc > 0;
     TRY(vireo_xml_prop_yesno(c, "primary", 0, &v->primary, error));
     return TRUE;
 }

@@ -410,7 +410,7 @@ format_video(VireoBuf *buf, const VireoVideoDef *v, VireoDomainFormatFlags flags
         g_string_append_printf(s, " ram='%u'", v->ram);
     if (v->vram)
         g_string_append_printf(s, " vram='%u'", v->vram);
-    if (v->heads)
+    if (v->has_heads && v->heads)
         g_string_append_printf(s, " heads='%u'", v->heads);
     if (v->primary == VIREO_TRISTATE_YES)
         g_string_append(s, " primary='yes'");

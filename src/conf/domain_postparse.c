@@ -97,6 +97,15 @@ postparse_lifecycle(VireoDomainDef *def)
 
 /* ---- disks and controllers --------------------------------------------- */
 /* libvirt's virDomainDiskDefAssignAddress for the buses with drive addresses. */
+/* An empty CD-ROM or floppy has no block device behind it; libvirt
+ * writes it as type='file'. */
+static void
+disk_empty_media(VireoDiskDef *d)
+{
+    if (!d->src_path && !d->src_protocol && !d->src_pool)
+        d->type = VIREO_DISK_TYPE_FILE;
+}
+
 static gboolean
 disk_assign_address(VireoDiskDef *d, GError **error)
 {
@@ -206,6 +215,7 @@ static gboolean
 postparse_controllers(VireoDomainDef *def, GError **error)
 {
     for (guint i = 0; i < def->disks->len; i++) {
+        disk_empty_media(g_ptr_array_index(def->disks, i));
         if (!disk_assign_address(g_ptr_array_index(def->disks, i), error))
             return FALSE;
     }
@@ -359,8 +369,10 @@ postparse_videos(VireoDomainDef *def)
             v->vram = video_default_vram(v->model);
         if (v->model == VIREO_VIDEO_QXL && !v->ram)
             v->ram = 64 * 1024;
-        if (!v->heads && v->model != VIREO_VIDEO_NONE)
+        if (!v->has_heads && v->model != VIREO_VIDEO_NONE) {
             v->heads = 1;
+            v->has_heads = TRUE;
+        }
         any_primary |= v->primary == VIREO_TRISTATE_YES;
     }
     /* A "none" video is a placeholder, never the primary card. */
