@@ -356,6 +356,47 @@ test_machine_queries(void)
     g_assert_null(strstr(ms, "\"name\": \"VireoMachine"));     /* no abstract families */
 }
 
+/* Every command's real reply has the shape schemas/qmp.json declares, and
+ * every example in the schema is a well-formed exchange for its command. */
+static void
+test_replies_match_schema(void)
+{
+    const VireoQmpSchema *schema = vireo_qmp_schema_get();
+    VireoVmm vmm = { fake_vmm_desc_new("s", "5c0e1d2a-8f3b-4c6d-9e7f-0a1b2c3d4e5f", 64, 4),
+                     VIREO_RUN_STATE_PRELAUNCH, g_array_new(FALSE, FALSE, sizeof(FakeListener)),
+                     0, g_main_loop_new(NULL, FALSE) };
+    VireoQmpContext ctx = { &vmm, NULL, NULL };
+    JsonArray *defs = json_object_get_array_member(
+        json_node_get_object(vireo_qmp_schema_root(schema)), "definitions");
+    guint checked = 0;
+    vireo_types_init();
+    for (guint i = 0; i < json_array_get_length(defs); i++) {
+        JsonObject *def = json_array_get_object_element(defs, i);
+        const char *name = json_object_get_string_member_with_default(def, "command", NULL);
+        if (!name)
+            continue;
+        JsonArray *ex = json_object_get_array_member(def, "example");
+        JsonObject *req = json_object_get_object_member(json_array_get_object_element(ex, 0), "->");
+        JsonObject *rsp = json_object_get_object_member(
+            json_array_get_object_element(ex, json_array_get_length(ex) - 1), "<-");
+        g_autofree char *bad_ex = vireo_qmp_schema_check_return(
+            schema, name, json_object_get_member(rsp, "return"));
+        g_assert_cmpstr(json_object_get_string_member(req, "execute"), ==, name);
+        g_assert_cmpstr(bad_ex, ==, NULL);
+        if (g_str_equal(name, "qmp_capabilities") || g_str_equal(name, "quit"))
+            continue;       /* need a client / end the loop */
+        g_autoptr(JsonObject) none = json_object_new();
+        g_autoptr(GError) err = NULL;
+        g_autoptr(JsonNode) ret = vireo_qmp_command_lookup(name)->fn(&ctx, none, &err);
+        g_assert_no_error(err);
+        g_autofree char *bad = vireo_qmp_schema_check_return(schema, name, ret);
+        if (bad)
+            g_error("%s: %s", name, bad);
+        checked++;
+    }
+    g_assert_cmpuint(checked, >=, 18);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -370,5 +411,6 @@ main(int argc, char **argv)
     g_test_add_func("/qmp/server/spec", test_spec);
     g_test_add_func("/qmp/server/round-trip", test_round_trip);
     g_test_add_func("/qmp/commands/machines", test_machine_queries);
+    g_test_add_func("/qmp/commands/replies", test_replies_match_schema);
     return g_test_run();
 }

@@ -256,6 +256,21 @@ vireo_qmp_schema_check_args(const VireoQmpSchema *schema, const char *command,
     return check_members(schema, data, args, "");
 }
 
+char *
+vireo_qmp_schema_check_return(const VireoQmpSchema *schema, const char *command,
+                              JsonNode *ret)
+{
+    JsonObject *def = g_hash_table_lookup(schema->commands, command);
+    if (!def)
+        return g_strdup_printf("The command %s has not been found", command);
+    if (!json_object_has_member(def, "returns")) {
+        if (!JSON_NODE_HOLDS_OBJECT(ret) || json_object_get_size(json_node_get_object(ret)))
+            return g_strdup("expected an empty object");
+        return NULL;
+    }
+    return check_value(schema, json_object_get_member(def, "returns"), ret, "return", FALSE);
+}
+
 JsonNode *
 vireo_qmp_schema_command_list(const VireoQmpSchema *schema)
 {

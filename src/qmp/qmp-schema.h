@@ -22,6 +22,11 @@ gboolean vireo_qmp_schema_has_event(const VireoQmpSchema *schema,
  * text ("Parameter 'x' is unexpected", ...). */
 char *vireo_qmp_schema_check_args(const VireoQmpSchema *schema,
                                   const char *command, JsonObject *args);
+/* NULL when ret has the shape the command's "returns" declares (an empty
+ * object when it declares none); otherwise what is wrong, in the words of
+ * the argument checks ("Parameter 'return[0].x' is missing"). */
+char *vireo_qmp_schema_check_return(const VireoQmpSchema *schema,
+                                    const char *command, JsonNode *ret);
 /* [{"name": ...}] for query-commands. */
 JsonNode *vireo_qmp_schema_command_list(const VireoQmpSchema *schema);
 /* QEMU's SchemaInfo list for query-qmp-schema. */
