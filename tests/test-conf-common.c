@@ -60,3 +60,71 @@ conf_test_data_path(const char *dir, const char *name)
     g_autofree char *file = g_strdup_printf("%s.xml", name);
     return g_build_filename(top ? top : ".", "tests", "xml2xml", dir, file, NULL);
 }
+
+/* ---- seeded mutations of valid inputs ---------------------------------- */
+static const char *const tokens[] = {
+    "'0'", "'-1'", "'18446744073709551616'", "''", "'yes'", "'on'", "'off'",
+    "'virtio'", "'serial'", "'bind'", "'udp'", "'pty'", "'unix'", "'tcp'",
+    "'0x10'", "'^1'", "'0-3,^'", "'abc'", "'fa:16:3e'", "'-'", "'9999999'",
+"'vda'", "'hdc'", "'sata'", "'scsi'", "'file'",
+};
+
+static char *
+mutate_attribute(GRand *rng, const char *s)
+{
+    GArray *quotes = g_array_new(FALSE, FALSE, sizeof(gsize));
+    GString *out = g_string_new(s);
+    for (gsize i = 0; s[i]; i++) {
+        if (s[i] == '\'')
+            g_array_append_val(quotes, i);
+    }
+    if (quotes->len >= 2) {
+        guint k = g_rand_int_range(rng, 0, quotes->len / 2) * 2;
+        gsize a = g_array_index(quotes, gsize, k);
+        gsize b = g_array_index(quotes, gsize, k + 1);
+        g_string_erase(out, a, b - a + 1);
+        g_string_insert(out, a, tokens[g_rand_int_range(rng, 0, G_N_ELEMENTS(tokens))]);
+    }
+    g_array_free(quotes, TRUE);
+    return g_string_free(out, FALSE);
+}
+
+static char *
+mutate_line(GRand *rng, const char *s, gboolean drop)
+{
+    g_auto(GStrv) lines = g_strsplit(s, "\n", -1);
+    guint n = g_strv_length(lines);
+    GString *out = g_string_new(NULL);
+    guint pick;
+    if (n < 4)
+        return g_strdup(s);
+    pick = g_rand_int_range(rng, 1, n - 2);
+    for (guint i = 0; i < n; i++) {
+        if (i == pick && drop)
+            continue;
+        g_string_append(out, lines[i]);
+        if (i + 1 < n)
+            g_string_append_c(out, '\n');
+        if (i == pick && !drop) {
+            g_string_append(out, lines[i]);
+            g_string_append_c(out, '\n');
+        }
+    }
+    return g_string_free(out, FALSE);
+}
+
+char *
+conf_test_mutate(GRand *rng, const char *input)
+{
+    char *cur = g_strdup(input);
+    int rounds = g_rand_int_range(rng, 1, 5);
+    for (int r = 0; r < rounds; r++) {
+        double p = g_rand_double(rng);
+        char *next = p < 0.5 ? mutate_attribute(rng, cur) :
+                     mutate_line(rng, cur, p < 0.75);
+        g_free(cur);
+        cur = next;
+    }
+    return cur;
+}
+

@@ -9,3 +9,7 @@ char *conf_test_mask_generated(const char *input, const char *output);
 
 /* Absolute path of tests/xml2xml/DIR/NAME.xml in the source tree. */
 char *conf_test_data_path(const char *dir, const char *name);
+
+/* One random mutation of input (1-4 rounds of: an attribute value replaced
+ * by an awkward one, a line dropped, a line doubled). */
+char *conf_test_mutate(GRand *rng, const char *input);

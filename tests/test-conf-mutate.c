@@ -11,72 +11,6 @@
 
 #define MUTANTS_PER_FILE 100
 
-static const char *const tokens[] = {
-    "'0'", "'-1'", "'18446744073709551616'", "''", "'yes'", "'on'", "'off'",
-    "'virtio'", "'serial'", "'bind'", "'udp'", "'pty'", "'unix'", "'tcp'",
-    "'0x10'", "'^1'", "'0-3,^'", "'abc'", "'fa:16:3e'", "'-'", "'9999999'",
-    "'&amp;&lt;'", "'vda'", "'hdc'", "'sata'", "'scsi'", "'file'",
-};
-
-static char *
-mutate_attribute(GRand *rng, const char *s)
-{
-    GArray *quotes = g_array_new(FALSE, FALSE, sizeof(gsize));
-    GString *out = g_string_new(s);
-    for (gsize i = 0; s[i]; i++) {
-        if (s[i] == '\'')
-            g_array_append_val(quotes, i);
-    }
-    if (quotes->len >= 2) {
-        guint k = g_rand_int_range(rng, 0, quotes->len / 2) * 2;
-        gsize a = g_array_index(quotes, gsize, k);
-        gsize b = g_array_index(quotes, gsize, k + 1);
-        g_string_erase(out, a, b - a + 1);
-        g_string_insert(out, a, tokens[g_rand_int_range(rng, 0, G_N_ELEMENTS(tokens))]);
-    }
-    g_array_free(quotes, TRUE);
-    return g_string_free(out, FALSE);
-}
-
-static char *
-mutate_line(GRand *rng, const char *s, gboolean drop)
-{
-    g_auto(GStrv) lines = g_strsplit(s, "\n", -1);
-    guint n = g_strv_length(lines);
-    GString *out = g_string_new(NULL);
-    guint pick;
-    if (n < 4)
-        return g_strdup(s);
-    pick = g_rand_int_range(rng, 1, n - 2);
-    for (guint i = 0; i < n; i++) {
-        if (i == pick && drop)
-            continue;
-        g_string_append(out, lines[i]);
-        if (i + 1 < n)
-            g_string_append_c(out, '\n');
-        if (i == pick && !drop) {
-            g_string_append(out, lines[i]);
-            g_string_append_c(out, '\n');
-        }
-    }
-    return g_string_free(out, FALSE);
-}
-
-static char *
-mutate(GRand *rng, const char *input)
-{
-    char *cur = g_strdup(input);
-    int rounds = g_rand_int_range(rng, 1, 5);
-    for (int r = 0; r < rounds; r++) {
-        double p = g_rand_double(rng);
-        char *next = p < 0.5 ? mutate_attribute(rng, cur) :
-                     mutate_line(rng, cur, p < 0.75);
-        g_free(cur);
-        cur = next;
-    }
-    return cur;
-}
-
 static char *
 round_trip(const char *xml, GError **error)
 {
@@ -99,7 +33,7 @@ test_file(gconstpointer data)
 
     g_assert_true(g_file_get_contents(path, &input, NULL, NULL));
     for (int i = 0; i < MUTANTS_PER_FILE; i++) {
-        g_autofree char *mutant = mutate(rng, input);
+        g_autofree char *mutant = conf_test_mutate(rng, input);
         g_autoptr(GError) err = NULL;
         g_autofree char *first = round_trip(mutant, &err);
         g_autofree char *second = NULL;

@@ -119,6 +119,63 @@ test_oracle(gconstpointer data)
     g_assert_cmpstr(ours_m, ==, theirs_m);
 }
 
+static gboolean
+same_output(const char *input, const char *theirs, const char *ours)
+{
+    g_autofree char *theirs_n = normalise_libvirt(input, theirs);
+    g_autofree char *ours_n = normalise_vireo(ours);
+    g_autofree char *theirs_m = conf_test_mask_generated(input, theirs_n);
+    g_autofree char *ours_m = conf_test_mask_generated(input, ours_n);
+    return g_str_equal(theirs_m, ours_m);
+}
+
+#define MUTANTS_PER_FILE 200
+
+/* Seeded mutants of a valid input go to both. vireo may refuse more than
+ * libvirt (it refuses what it does not model, see the differences doc),
+ * but must never accept what libvirt refuses, and when both accept, both
+ * must write the same XML. */
+static void
+test_oracle_mutants(gconstpointer data)
+{
+    const char *name = data;
+    g_autofree char *in_path = conf_test_data_path("in", name);
+    g_autofree char *input = NULL;
+    g_autoptr(GRand) rng = g_rand_new_with_seed(g_str_hash(name) ^ 0x5eed);
+    guint both = 0, vireo_stricter = 0;
+
+    g_assert_true(g_file_get_contents(in_path, &input, NULL, NULL));
+    for (int i = 0; i < MUTANTS_PER_FILE; i++) {
+        g_autofree char *mutant = conf_test_mutate(rng, input);
+        g_autoptr(GError) lerr = NULL;
+        g_autoptr(GError) verr = NULL;
+        g_autofree char *theirs = libvirt_format(mutant, &lerr);
+        g_autoptr(VireoDomainDef) def =
+            vireo_domain_def_parse_string(mutant, "mutant.xml", VIREO_DOMAIN_PARSE_NONE, &verr);
+        g_autofree char *ours = NULL;
+
+        if (!def) {
+            vireo_stricter += theirs != NULL;
+            continue;
+        }
+        if (!theirs) {
+            g_test_message("%s mutant %d: vireo accepts what libvirt refuses (%s):\n%s",
+                           name, i, lerr->message, mutant);
+            g_test_fail();
+            continue;
+        }
+        both++;
+        ours = vireo_domain_def_format(def, VIREO_DOMAIN_FORMAT_INACTIVE | VIREO_DOMAIN_FORMAT_SECURE);
+        if (!same_output(mutant, theirs, ours)) {
+            g_test_message("%s mutant %d: outputs differ:\n%s\n--- libvirt:\n%s\n--- vireo:\n%s",
+                           name, i, mutant, theirs, ours);
+            g_test_fail();
+        }
+    }
+    g_test_message("%s: %u mutants accepted by both, %u refused by vireo only",
+                   name, both, vireo_stricter);
+}
+
 static void
 silence_libvirt(void *opaque, virErrorPtr err)
 {
@@ -173,6 +230,11 @@ main(int argc, char **argv)
         g_autofree char *path = g_strdup_printf("/oracle-libvirt/%s",
                                                 (char *)g_ptr_array_index(names, i));
         g_test_add_data_func(path, g_ptr_array_index(names, i), test_oracle);
+    }
+    for (guint i = 0; i < names->len; i++) {
+        g_autofree char *path = g_strdup_printf("/oracle-libvirt-mutants/%s",
+                                                (char *)g_ptr_array_index(names, i));
+        g_test_add_data_func(path, g_ptr_array_index(names, i), test_oracle_mutants);
     }
     rc = g_test_run();
     virConnectClose(conn);

@@ -641,6 +641,12 @@ vireo_conf_prop_bitmap(xmlNode *node, const char *name, char **out, GError **err
     GString *res;
     if (!v)
         return 0;
+    if (!*v) {
+        vireo_error_set(error, VIREO_ERR_XML_ERROR,
+                        _("Failed to parse bitmap '%s' in attribute '%s' on line %u"),
+                        v, name, vireo_conf_line(node));
+        return -1;
+    }
     bits = g_new0(gboolean, VIREO_BITMAP_MAX);
     parts = g_strsplit(v, ",", -1);
     for (char **p = parts; *p; p++) {
@@ -680,6 +686,11 @@ vireo_conf_prop_bitmap(xmlNode *node, const char *name, char **out, GError **err
         else
             g_string_append_printf(res, "%u", i);
         i = j;
+    }
+    /* An empty set ("^1") is no set at all; libvirt writes nothing. */
+    if (res->len == 0) {
+        g_string_free(res, TRUE);
+        return 0;
     }
     *out = g_string_free(res, FALSE);
     return 1;
@@ -880,6 +891,14 @@ parse_memory_backing(VireoDomainDef *def, xmlNode *node, GError **error)
                     vireo_hugepage_free(hp);
                     return FALSE;
                 }
+                if (!hp->nodeset && xmlHasProp(pg, (const xmlChar *)"nodeset")) {
+                    g_autofree char *v = vireo_xml_prop_string(pg, "nodeset");
+                    vireo_error_set(error, VIREO_ERR_CONFIG_UNSUPPORTED,
+                                    _("Invalid value of 'nodeset': %s (line %u)"), v,
+                                    vireo_conf_line(pg));
+                    vireo_hugepage_free(hp);
+                    return FALSE;
+                }
                 g_ptr_array_add(mb->pages, hp);
             }
             if (!hugepages_check(mb->pages, vireo_conf_line(c), error))
@@ -908,7 +927,8 @@ parse_vcpu(VireoDomainDef *def, xmlNode *node, GError **error)
         return FALSE;
     }
     TRY(vireo_conf_prop_bitmap(node, "cpuset", &def->cpuset, error));
-    TRY(vireo_xml_prop_uint(node, "current", 10, 0, &def->current_vcpus, error));
+    /* current='0' would leave no vCPU online. */
+    TRY(vireo_xml_prop_uint(node, "current", 10, VIREO_XML_PROP_NONZERO, &def->current_vcpus, error));
     return TRUE;
 }
 
@@ -1302,6 +1322,12 @@ parse_cpu_numa(VireoCpuDef *cpu, xmlNode *node, GError **error)
 {
     if (!vireo_conf_check_node(node, NULL, "cell*", error))
         return FALSE;
+    if (!vireo_xml_child(node, "cell")) {
+        vireo_error_set(error, VIREO_ERR_XML_ERROR,
+                        _("NUMA topology defined without NUMA cells (line %u)"),
+                        vireo_conf_line(node));
+        return FALSE;
+    }
     VIREO_CONF_FOREACH_CHILD(node, c) {
         VireoNumaCell *cell;
         g_autofree char *unit = NULL;
@@ -1332,6 +1358,15 @@ parse_cpu_numa(VireoCpuDef *cpu, xmlNode *node, GError **error)
             return FALSE;
         }
         cell->mem_access = vireo_xml_prop_string(c, "memAccess");
+        if (cell->mem_access && !g_str_equal(cell->mem_access, "shared") &&
+            !g_str_equal(cell->mem_access, "private")) {
+            g_autofree char *where = vireo_xml_node_where(c);
+            vireo_error_set(error, VIREO_ERR_XML_ERROR,
+                            _("invalid value '%s' for attribute '%s' in %s"),
+                            cell->mem_access, "memAccess", where);
+            vireo_numa_cell_free(cell);
+            return FALSE;
+        }
         g_ptr_array_add(cpu->numa, cell);
     }
     return TRUE;
@@ -1445,6 +1480,8 @@ parse_clock(VireoDomainDef *def, xmlNode *node, GError **error)
     TRY(vireo_xml_prop_enum(node, "basis", vireo_clock_basis_from_string, 0, &basis, error));
     clock->basis = basis;
     clock->timezone = vireo_xml_prop_string(node, "timezone");
+    if (clock->timezone && !*clock->timezone)
+        g_clear_pointer(&clock->timezone, g_free);
     if (clock->offset == VIREO_CLOCK_OFFSET_TIMEZONE && !clock->timezone) {
         vireo_error_set(error, VIREO_ERR_XML_ERROR,
                         _("missing 'timezone' attribute for clock with offset='timezone' (line %u)"),

@@ -402,7 +402,8 @@ parse_controller(VireoDomainDef *def, xmlNode *node, GError **error)
                             VIREO_XML_PROP_REQUIRED, &type, error));
     c->type = type;
     TRY(vireo_xml_prop_int(node, "index", 10, 0, &c->idx, error));
-    if (c->idx < -1) {
+    /* -1 is the parser's "absent"; written, an index is never negative. */
+    if (c->idx < -1 || (c->idx == -1 && xmlHasProp(node, (const xmlChar *)"index"))) {
         g_autofree char *v = vireo_xml_prop_string(node, "index");
         vireo_error_set(error, VIREO_ERR_XML_ERROR,
                         _("invalid value '%s' for attribute 'index' in controller on line %u"),
@@ -415,6 +416,10 @@ parse_controller(VireoDomainDef *def, xmlNode *node, GError **error)
                         _("Unknown model type '%s' (controller on line %u)"), c->model, c->line);
         return FALSE;
     }
+    /* libvirt reads ports/vectors of virtio-serial only. */
+    if (c->type != VIREO_CONTROLLER_TYPE_VIRTIO_SERIAL &&
+        !vireo_conf_check_node(node, "type index model", "address alias", error))
+        return FALSE;
     rc = vireo_xml_prop_uint(node, "ports", 10, 0, &c->ports, error);
     TRY(rc);
     c->has_ports = rc > 0;
@@ -908,6 +913,8 @@ graphics_merge_listen_attr(VireoGraphicsDef *g, xmlNode *node, GError **error)
     VireoGraphicsListen *first;
     if (!attr)
         return TRUE;
+    if (g->listens->len == 0 && !*attr)
+        return TRUE;
     if (g->listens->len == 0) {
         VireoGraphicsListen *l = g_new0(VireoGraphicsListen, 1);
         l->type = VIREO_LISTEN_ADDRESS;
@@ -917,7 +924,8 @@ graphics_merge_listen_attr(VireoGraphicsDef *g, xmlNode *node, GError **error)
     }
     first = g_ptr_array_index(g->listens, 0);
     if (first->type == VIREO_LISTEN_ADDRESS && !first->address) {
-        first->address = g_steal_pointer(&attr);
+        if (*attr)
+            first->address = g_steal_pointer(&attr);
         return TRUE;
     }
     if (first->type != VIREO_LISTEN_ADDRESS || g_strcmp0(first->address, attr) != 0) {
@@ -928,6 +936,8 @@ graphics_merge_listen_attr(VireoGraphicsDef *g, xmlNode *node, GError **error)
     }
     return TRUE;
 }
+
+static const char *const share_policies[] = { "allow-exclusive", "force-shared", "ignore", NULL };
 
 static gboolean
 parse_graphics(VireoDomainDef *def, xmlNode *node, GError **error)
@@ -959,12 +969,25 @@ parse_graphics(VireoDomainDef *def, xmlNode *node, GError **error)
     g->passwd = vireo_xml_prop_string(node, "passwd");
     g->keymap = vireo_xml_prop_string(node, "keymap");
     g->share_policy = vireo_xml_prop_string(node, "sharePolicy");
+    if (g->share_policy && !g_strv_contains(share_policies, g->share_policy)) {
+        g_autofree char *where = vireo_xml_node_where(node);
+        vireo_error_set(error, VIREO_ERR_XML_ERROR,
+                        _("invalid value '%s' for attribute '%s' in %s"),
+                        g->share_policy, "sharePolicy", where);
+        return FALSE;
+    }
     VIREO_CONF_FOREACH_CHILD(node, c) {
         if (!parse_graphics_listen(g, c, error))
             return FALSE;
     }
     if (!graphics_merge_listen_attr(g, node, error))
         return FALSE;
+    /* address='' is no address, as libvirt reads it. */
+    for (guint i = 0; i < g->listens->len; i++) {
+        VireoGraphicsListen *l = g_ptr_array_index(g->listens, i);
+        if (l->address && !*l->address)
+            g_clear_pointer(&l->address, g_free);
+    }
     g_ptr_array_add(def->graphics, g_steal_pointer(&g));
     return TRUE;
 }

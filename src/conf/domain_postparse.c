@@ -40,6 +40,31 @@ postparse_memory(VireoDomainDef *def)
         def->current_memory_kib = def->memory_kib;
 }
 
+/* A hugepage nodeset names guest NUMA nodes, which must exist. */
+static gboolean
+postparse_hugepages(VireoDomainDef *def, GError **error)
+{
+    guint ncells = def->cpu ? def->cpu->numa->len : 0;
+    for (guint i = 0; i < def->mem_backing.pages->len; i++) {
+        VireoHugepage *p = g_ptr_array_index(def->mem_backing.pages, i);
+        g_auto(GStrv) parts = NULL;
+        if (!p->nodeset)
+            continue;
+        parts = g_strsplit(p->nodeset, ",", -1);
+        for (char **r = parts; *r; r++) {
+            const char *dash = strchr(*r, '-');
+            guint64 hi = g_ascii_strtoull(dash ? dash + 1 : *r, NULL, 10);
+            if (hi >= ncells) {
+                vireo_error_set(error, VIREO_ERR_XML_ERROR,
+                                _("hugepages: node %llu not found (memoryBacking on line %u)"),
+                                (unsigned long long)hi, def->mem_backing.line);
+                return FALSE;
+            }
+        }
+    }
+    return TRUE;
+}
+
 static void
 postparse_vcpus(VireoDomainDef *def)
 {
@@ -396,6 +421,8 @@ vireo_domain_def_postparse(VireoDomainDef *def, GError **error)
 {
     postparse_identity(def);
     postparse_memory(def);
+    if (!postparse_hugepages(def, error))
+        return FALSE;
     postparse_vcpus(def);
     postparse_os(def);
     postparse_lifecycle(def);
