@@ -253,6 +253,50 @@ test_whole_machine(void)
         g_assert_null(vireo_bus_pio_owner(h->bus, ports[i]));
 }
 
+/* Random port traffic of every width over the whole legacy set must neither
+ * crash nor wedge a model: unmapped ports read as all-ones, and a machine
+ * reset brings every model back to its documented idle state. */
+static void
+test_random_traffic(void)
+{
+    g_autoptr(HwHarness) h = hw_harness_new();
+    g_autoptr(GPtrArray) devs = g_ptr_array_new_with_free_func(g_object_unref);
+    g_autoptr(GRand) rand = g_rand_new_with_seed(20261121);
+    static const guint16 hot[] = { 0x3f8, 0x70, 0x60, 0x64, 0x80, 0x402, 0x600, 0x604,
+                                   0x608, 0xcf9, 0x505 };
+    static const guint sizes[] = { 1, 2, 4 };
+
+    g_ptr_array_add(devs, hw_harness_create(h, hw_harness_add_desc(h, VIREO_DEV_SERIAL, "serial0", 0x3f8, 8, 4)));
+    g_ptr_array_add(devs, hw_harness_create(h, hw_harness_add_desc(h, VIREO_DEV_RTC, "rtc", 0x70, 2, 8)));
+    g_ptr_array_add(devs, hw_harness_create(h, hw_harness_add_desc(h, VIREO_DEV_I8042, "i8042", 0x60, 5, 1)));
+    g_ptr_array_add(devs, hw_harness_create(h, hw_harness_add_desc(h, VIREO_DEV_DEBUGCON, "post", 0x80, 1, -1)));
+    g_ptr_array_add(devs, hw_harness_create(h, hw_harness_add_desc(h, VIREO_DEV_PM, "pm", 0x600, 12, 9)));
+    g_ptr_array_add(devs, hw_harness_create(h, hw_harness_add_desc(h, VIREO_DEV_PANIC, "panic", 0x505, 1, -1)));
+    for (guint i = 0; i < 200000; i++) {
+        guint16 port = hot[g_rand_int_range(rand, 0, G_N_ELEMENTS(hot))] +
+                       g_rand_int_range(rand, 0, 8);
+        guint size = sizes[g_rand_int_range(rand, 0, 3)];
+        guint8 data[4];
+        gboolean write = g_rand_boolean(rand);
+        for (guint b = 0; b < 4; b++)
+            data[b] = g_rand_int_range(rand, 0, 256);
+        if (!vireo_bus_pio(h->bus, port, data, size, write) && !write)
+            for (guint b = 0; b < size; b++)
+                g_assert_cmpuint(data[b], ==, 0xff);
+    }
+    for (guint i = 0; i < devs->len; i++)
+        vireo_device_reset(g_ptr_array_index(devs, i));
+    for (guint gsi = 0; gsi < HW_HARNESS_GSIS; gsi++)
+        g_assert_false(hw_irq(h, gsi));
+    g_assert_cmpuint(hw_inb(h, 0x3fa), ==, 0x01);       /* UART: no interrupt */
+    g_assert_cmpuint(hw_inb(h, 0x3fd), ==, 0x60);       /* empty, THR empty */
+    g_assert_cmpuint(hw_inb(h, 0x64) & 0x01, ==, 0);    /* i8042: nothing to read */
+    hw_outb(h, 0x70, 0x0b);
+    g_assert_cmpuint(hw_inb(h, 0x71), ==, 0x02);        /* RTC: BCD, 24 h */
+    g_assert_cmpuint(hw_inw(h, 0x602), ==, 0);          /* PM: nothing enabled */
+    g_assert_cmpuint(hw_inw(h, 0x604) & 1, ==, 1);      /* SCI_EN */
+}
+
 int
 main(int argc, char **argv)
 {
@@ -266,5 +310,6 @@ main(int argc, char **argv)
     g_test_add_func("/hw/debugcon/file", test_debugcon_file);
     g_test_add_func("/hw/panic/pvpanic", test_pvpanic);
     g_test_add_func("/hw/machine/all-legacy-devices", test_whole_machine);
+    g_test_add_func("/hw/machine/random-traffic", test_random_traffic);
     return g_test_run();
 }
