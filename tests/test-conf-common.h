@@ -11,5 +11,9 @@ char *conf_test_mask_generated(const char *input, const char *output);
 char *conf_test_data_path(const char *dir, const char *name);
 
 /* One random mutation of input (1-4 rounds of: an attribute value replaced
- * by an awkward one, a line dropped, a line doubled). */
+ * by an awkward one, an element of another valid input spliced in, a line
+ * dropped or doubled). */
 char *conf_test_mutate(GRand *rng, const char *input);
+
+/* GCompareFunc for a GPtrArray of strings. */
+int conf_test_compare_strings(gconstpointer a, gconstpointer b);

@@ -1415,6 +1415,12 @@ parse_cpu(VireoDomainDef *def, xmlNode *node, GError **error)
                         _("CPU vendor specified without CPU model (cpu on line %u)"), cpu->line);
         return FALSE;
     }
+    if (cpu->mode == VIREO_CPU_MODE_CUSTOM && !cpu->model && cpu->features->len > 0) {
+        vireo_error_set(error, VIREO_ERR_XML_ERROR,
+                        _("Non-empty feature list specified without CPU model (cpu on line %u)"),
+                        cpu->line);
+        return FALSE;
+    }
     /* libvirt: a custom CPU with a model matches 'exact' unless told. */
     if (cpu->model && cpu->mode == VIREO_CPU_MODE_CUSTOM && !cpu->match)
         cpu->match = VIREO_CPU_MATCH_EXACT;

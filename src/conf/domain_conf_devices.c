@@ -175,8 +175,8 @@ parse_disk_source(VireoDiskDef *d, xmlNode *c, GError **error)
     case VIREO_DISK_TYPE_VOLUME:
         if (!vireo_conf_check_leaf(c, "pool volume", error))
             return FALSE;
-        d->src_pool = prop_nonempty(c, "pool");
-        d->src_volume = prop_nonempty(c, "volume");
+        d->src_pool = vireo_xml_prop_string(c, "pool");
+        d->src_volume = vireo_xml_prop_string(c, "volume");
         return TRUE;
     default:
         break;

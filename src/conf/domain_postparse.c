@@ -20,15 +20,48 @@ bytes_all_zero(const guint8 *b, gsize n)
 }
 
 /* ---- identity, memory, vcpus, os, lifecycle ----------------------------- */
-static void
-postparse_identity(VireoDomainDef *def)
+/* The SMBIOS system uuid is the domain's: libvirt takes it when <uuid> is
+ * absent and refuses a different one. */
+static gboolean
+sysinfo_uuid(VireoDomainDef *def, GError **error)
 {
+    for (guint i = 0; i < def->sysinfo->len; i++) {
+        VireoSysinfoDef *si = g_ptr_array_index(def->sysinfo, i);
+        for (guint j = 0; si->system && j < si->system->len; j++) {
+            VireoSysinfoEntry *e = g_ptr_array_index(si->system, j);
+            guint8 u[16];
+            if (!g_str_equal(e->name, "uuid"))
+                continue;
+            if (!vireo_uuid_parse(e->value, u)) {
+                vireo_error_set(error, VIREO_ERR_XML_ERROR,
+                                _("malformed <sysinfo> uuid element (sysinfo on line %u)"), si->line);
+                return FALSE;
+            }
+            if (bytes_all_zero(def->uuid, 16)) {
+                memcpy(def->uuid, u, 16);
+            } else if (memcmp(def->uuid, u, 16) != 0) {
+                vireo_error_set(error, VIREO_ERR_XML_ERROR,
+                                _("UUID mismatch between <uuid> and <sysinfo> (sysinfo on line %u)"),
+                                si->line);
+                return FALSE;
+            }
+        }
+    }
+    return TRUE;
+}
+
+static gboolean
+postparse_identity(VireoDomainDef *def, GError **error)
+{
+    if (!sysinfo_uuid(def, error))
+        return FALSE;
     if (bytes_all_zero(def->uuid, 16))
         vireo_uuid_generate(def->uuid);
     if (def->has_genid && bytes_all_zero(def->genid, 16)) {
         vireo_uuid_generate(def->genid);
         def->genid_generated = TRUE;
     }
+    return TRUE;
 }
 
 /* <memory> stays as written even with NUMA cells (libvirt writes the
@@ -191,7 +224,8 @@ maybe_add_controller(VireoDomainDef *def, VireoControllerType type, int idx)
     c = g_new0(VireoControllerDef, 1);
     c->type = type;
     c->idx = idx;
-    vireo_domain_controller_insert(def, c);
+    /* libvirt appends implicit controllers; only parsed ones are sorted. */
+    g_ptr_array_add(def->controllers, c);
 }
 
 static void
@@ -378,10 +412,19 @@ video_default_vram(VireoVideoModel model)
     }
 }
 
-static void
-postparse_videos(VireoDomainDef *def)
+static gboolean
+postparse_videos(VireoDomainDef *def, GError **error)
 {
     gboolean any_primary = FALSE;
+    for (guint i = 0; def->videos->len > 1 && i < def->videos->len; i++) {
+        VireoVideoDef *v = g_ptr_array_index(def->videos, i);
+        if (v->model == VIREO_VIDEO_NONE) {
+            vireo_error_set(error, VIREO_ERR_CONFIG_UNSUPPORTED,
+                            _("a 'none' video type must be the only video device defined for the domain (video on line %u)"),
+                            v->line);
+            return FALSE;
+        }
+    }
     if (def->videos->len == 0 && def->graphics->len > 0) {
         VireoVideoDef *v = g_new0(VireoVideoDef, 1);
         g_ptr_array_add(def->videos, v);
@@ -404,6 +447,7 @@ postparse_videos(VireoDomainDef *def)
     if (def->videos->len > 0 && !any_primary &&
         ((VireoVideoDef *)g_ptr_array_index(def->videos, 0))->model != VIREO_VIDEO_NONE)
         ((VireoVideoDef *)g_ptr_array_index(def->videos, 0))->primary = VIREO_TRISTATE_YES;
+    return TRUE;
 }
 
 static void
@@ -419,7 +463,8 @@ postparse_misc_devices(VireoDomainDef *def)
 gboolean
 vireo_domain_def_postparse(VireoDomainDef *def, GError **error)
 {
-    postparse_identity(def);
+    if (!postparse_identity(def, error))
+        return FALSE;
     postparse_memory(def);
     if (!postparse_hugepages(def, error))
         return FALSE;
@@ -432,7 +477,8 @@ vireo_domain_def_postparse(VireoDomainDef *def, GError **error)
     if (!postparse_consoles(def, error))
         return FALSE;
     postparse_graphics(def);
-    postparse_videos(def);
+    if (!postparse_videos(def, error))
+        return FALSE;
     postparse_misc_devices(def);
     return TRUE;
 }
