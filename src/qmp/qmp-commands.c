@@ -202,8 +202,8 @@ chardev_info(const char *label, const char *filename)
     return node_from_object(o);
 }
 
-/* QEMU's ChardevInfo "filename" for a backend: "pty:/dev/pts/3",
- * "file:/var/log/x.log", "unix:/p,server=on", "null", "stdio". */
+/* QEMU 7.2's ChardevInfo "filename" for a backend: "pty:/dev/pts/3",
+ * "file" (no path, as QEMU says), "unix:/p,server=on", "null", "stdio". */
 static char *
 chardev_filename(VireoVmm *vmm, const VireoDeviceDesc *dev)
 {
@@ -213,7 +213,7 @@ chardev_filename(VireoVmm *vmm, const VireoDeviceDesc *dev)
     case VIREO_CHR_TYPE_PTY:
         pty = vireo_vmm_chardev_pty(vmm, dev->id);
         return g_strdup_printf("pty:%s", pty ? pty : "");
-    case VIREO_CHR_TYPE_FILE: return g_strdup_printf("file:%s", chr->path);
+    case VIREO_CHR_TYPE_FILE: return g_strdup("file");
     case VIREO_CHR_TYPE_UNIX: return g_strdup_printf("unix:%s,server=on", chr->path);
     case VIREO_CHR_TYPE_DEV: return g_strdup_printf("%s", chr->path);
     case VIREO_CHR_TYPE_STDIO: return g_strdup("stdio");
