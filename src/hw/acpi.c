@@ -393,9 +393,10 @@ build_fadt(AcpiBuild *ab, gsize facs, gsize dsdt)
     gsize off = table_begin(ab, "FACP", FADT_REVISION, 16);
     GByteArray *b = ab->b;
 
-    /* 6.x: when the X_ fields are set the 32-bit ones must be zero, and the
-     * OS reads only the X_ ones; set both the same to satisfy older readers. */
-    put(b, gpa_of(ab, facs), 4);            /* FIRMWARE_CTRL */
+    /* ACPI 6: FIRMWARE_CTRL must be 0 when X_FIRMWARE_CTRL is set (Linux
+     * otherwise installs the FACS twice); DSDT may repeat X_DSDT, which
+     * readers of the 1.0 layout still use. */
+    put(b, 0, 4);                           /* FIRMWARE_CTRL */
     put(b, gpa_of(ab, dsdt), 4);            /* DSDT */
     put(b, 0, 1);                           /* reserved */
     put(b, 0, 1);                           /* preferred PM profile: unspecified */
