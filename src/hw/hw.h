@@ -36,9 +36,10 @@ gboolean vireo_bus_pio(VireoBus *bus, guint16 port, guint8 *data, guint size,
                        gboolean is_write);
 gboolean vireo_bus_mmio(VireoBus *bus, guint64 addr, guint8 *data, guint size,
                         gboolean is_write);
-/* Handlers receive the absolute port/address, not an offset. An access is
- * routed by its first byte. */
-/* Removes every range registered with opaque (unrealize); returns how many. */
+/* Handlers receive the absolute port/address, not an offset; an access is
+ * routed by its first byte. Dispatch takes a reader lock only.
+ *
+ * Removes every range registered with opaque (unrealize); returns how many. */
 guint vireo_bus_unregister(VireoBus *bus, void *opaque);
 /* The owner name of the range holding port, NULL when unmapped (diagnostics). */
 const char *vireo_bus_pio_owner(VireoBus *bus, guint16 port);
@@ -70,8 +71,8 @@ G_DECLARE_DERIVABLE_TYPE(VireoDevice, vireo_device, VIREO, DEVICE, GObject)
 struct _VireoDeviceClass {
     GObjectClass parent_class;
     VireoDeviceKind kind;           /* which descriptions this class realizes */
-    /* Wire ports/MMIO/IRQs and open backends; fail cleanly with *error. */
-    /* Register bus ranges with opaque = the device: the base type removes
+    /* Wire ports/MMIO/IRQs and open backends; fail cleanly with *error.
+     * Register bus ranges with opaque = the device: the base type removes
      * them after unrealize, and after a realize that failed half-way. */
     gboolean (*realize)(VireoDevice *dev, const VireoHwContext *hw,
                         const VireoDeviceDesc *desc, GError **error);
@@ -80,7 +81,9 @@ struct _VireoDeviceClass {
 };
 
 /* The GType registered for kind, or G_TYPE_INVALID. Walks the subclasses
- * of VireoDevice (g_type_children), as QOM's object_class_get_list does. */
+ * of VireoDevice (g_type_children), as QOM's object_class_get_list does.
+ * Kinds with no model (the in-kernel PIT, VNC, PCI devices for now) give
+ * G_TYPE_INVALID: the builder skips them. */
 GType vireo_device_type_for_kind(VireoDeviceKind kind);
 
 /* g_object_new + realize; NULL with *error on failure. */
