@@ -117,6 +117,39 @@ test_streamer_limits(void)
     g_ptr_array_unref(c.msgs);
 }
 
+static void
+count_message(JsonNode *msg, const char *error_desc, void *opaque)
+{
+    g_autofree char *printed = msg ? vireo_qmp_json_to_string(msg) : NULL;
+    g_assert_true(msg ? printed != NULL : error_desc != NULL);
+    g_assert_true(!printed || g_utf8_validate(printed, -1, NULL));
+    (*(guint *)opaque)++;
+}
+
+/* Random bytes biased towards JSON's own characters, in random chunks:
+ * every message or error is reported, nothing crashes, output is UTF-8. */
+static void
+test_streamer_random(void)
+{
+    static const char alphabet[] = "{}[]\":,'\\ \n\tu0aeflnrstx19-.eE+\x80\xc3\xa9\xff";
+    guint count = 0;
+    g_autoptr(VireoQmpStreamer) s = vireo_qmp_streamer_new(4096, count_message, &count);
+    g_autofree char *buf = g_malloc(1 << 16);
+    for (guint round = 0; round < 64; round++) {
+        for (guint i = 0; i < (1 << 16); i++)
+            buf[i] = g_test_rand_int_range(0, 8) ? alphabet[g_test_rand_int_range(0, sizeof(alphabet) - 1)]
+                                                 : (char)g_test_rand_int_range(0, 256);
+        for (guint off = 0; off < (1 << 16);) {
+            guint want = g_test_rand_int_range(1, 300);  /* MIN evaluates twice */
+            guint n = MIN(want, (1u << 16) - off);
+            vireo_qmp_streamer_feed(s, buf + off, n);
+            off += n;
+        }
+    }
+    vireo_qmp_streamer_flush(s);
+    g_assert_cmpuint(count, >, 1000);
+}
+
 static const char test_schema[] =
     "{\"definitions\": ["
     " {\"enum\": \"Color\", \"data\": [\"red\", \"blue\"]},"
@@ -324,6 +357,7 @@ test_round_trip(void)
     g_assert_cmpstr(r6, ==, "{\"return\": {}}");
     close(a);
     g_clear_pointer(&s, vireo_qmp_server_free);
+    fake_vmm_clear(&vmm);
     rmdir(dir);
 }
 
@@ -395,6 +429,7 @@ test_replies_match_schema(void)
         checked++;
     }
     g_assert_cmpuint(checked, >=, 18);
+    fake_vmm_clear(&vmm);
 }
 
 int
@@ -405,6 +440,7 @@ main(int argc, char **argv)
     g_test_add_func("/qmp/streamer/framing", test_streamer_framing);
     g_test_add_func("/qmp/streamer/errors", test_streamer_errors);
     g_test_add_func("/qmp/streamer/limits", test_streamer_limits);
+    g_test_add_func("/qmp/streamer/random", test_streamer_random);
     g_test_add_func("/qmp/schema/args", test_schema_args);
     g_test_add_func("/qmp/schema/commands", test_commands_match_schema);
     g_test_add_func("/qmp/schema/introspect", test_introspect);

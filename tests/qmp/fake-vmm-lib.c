@@ -156,3 +156,20 @@ fake_vmm_desc_new(const char *name, const char *uuid, guint64 mib, guint vcpus)
     return desc;
 }
 
+
+void
+fake_vmm_desc_free(VireoMachineDesc *desc)
+{
+    g_free(desc->name);
+    g_ptr_array_unref(desc->cpu.vcpus);
+    g_ptr_array_unref(desc->devices);
+    g_free(desc);
+}
+
+void
+fake_vmm_clear(VireoVmm *vmm)
+{
+    g_clear_pointer(&vmm->desc, fake_vmm_desc_free);
+    g_clear_pointer(&vmm->listeners, g_array_unref);
+    g_clear_pointer(&vmm->loop, g_main_loop_unref);
+}

@@ -9,8 +9,9 @@
 int
 main(int argc, char **argv)
 {
-    g_autofree char *name = g_strdup("fake");
-    g_autofree char *uuid = g_strdup("00000000-0000-0000-0000-000000000000");
+    /* GOption overwrites without freeing: no allocated defaults. */
+    g_autofree char *name = NULL;
+    g_autofree char *uuid = NULL;
     g_auto(GStrv) qmp = NULL;
     int mib = 128, vcpus = 1;
     GOptionEntry entries[] = {
@@ -28,7 +29,9 @@ main(int argc, char **argv)
         g_printerr("fake-vmm: %s\n", err->message);
         return 1;
     }
-    VireoVmm vmm = { fake_vmm_desc_new(name, uuid, mib, vcpus), VIREO_RUN_STATE_PRELAUNCH,
+    VireoVmm vmm = { fake_vmm_desc_new(name ? name : "fake",
+                                       uuid ? uuid : "00000000-0000-0000-0000-000000000000",
+                                       mib, vcpus), VIREO_RUN_STATE_PRELAUNCH,
                      g_array_new(FALSE, FALSE, sizeof(FakeListener)), 0,
                      g_main_loop_new(NULL, FALSE) };
     g_autoptr(GPtrArray) servers = g_ptr_array_new_with_free_func(
@@ -42,5 +45,7 @@ main(int argc, char **argv)
         g_ptr_array_add(servers, s);
     }
     g_main_loop_run(vmm.loop);
+    g_clear_pointer(&servers, g_ptr_array_unref);
+    fake_vmm_clear(&vmm);
     return 0;
 }

@@ -20,3 +20,6 @@ typedef struct {
 /* A description with what QMP reads: name, UUID, RAM, vCPUs (one socket each). */
 VireoMachineDesc *fake_vmm_desc_new(const char *name, const char *uuid,
                                     guint64 mib, guint vcpus);
+void fake_vmm_desc_free(VireoMachineDesc *desc);
+/* Frees what fake_vmm_desc_new and a VireoVmm set up in place hold. */
+void fake_vmm_clear(VireoVmm *vmm);
