@@ -206,6 +206,22 @@ test_hello(void)
     fixture_clear(&f);
 }
 
+/* A BSP whose APIC ID needs x2APIC (KVM_CAP_X2APIC_API, boot CPU id). */
+static void
+test_x2apic_id(void)
+{
+    if (!have_kvm())
+        return;
+    Fixture f;
+    fixture_init(&f, NULL);
+    ((VireoVcpuDesc *) g_ptr_array_index(f.cpu.vcpus, 0))->apic_id = 300;
+    fixture_run(&f, code_hello, sizeof(code_hello));
+    g_assert_true(log_wait(&f.log, has_value));
+    g_assert_cmpstr(f.log.chars->str, ==, "OK");
+    vireo_kvm_vm_pause(f.vm);
+    fixture_clear(&f);
+}
+
 /* CPUID leaf 0, EBX (first 4 vendor characters) to PORT_VALUE. */
 static const guint8 code_cpuid[] = {
     0x31, 0xc0,                         /* xor eax, eax */
@@ -329,6 +345,7 @@ main(int argc, char **argv)
     g_test_add_func("/kvm/missing-device", test_missing_device);
     g_test_add_func("/kvm/hello", test_hello);
     g_test_add_func("/kvm/cpuid", test_cpuid);
+    g_test_add_func("/kvm/x2apic-id", test_x2apic_id);
     g_test_add_func("/kvm/pause-resume", test_pause_resume);
     g_test_add_func("/kvm/triple-fault", test_triple_fault);
     g_test_add_func("/kvm/jump-outside-ram", test_jump_outside_ram);

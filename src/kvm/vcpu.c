@@ -492,6 +492,53 @@ vcpu_start_thread(VireoKvmVcpu *vcpu, GError **error)
     return TRUE;
 }
 
+/* APIC IDs above 254 need x2APIC IDs in the in-kernel LAPIC's MSI and
+ * IRQ routing (the KVM API's KVM_CAP_X2APIC_API), before any vCPU exists. */
+static gboolean
+vm_enable_x2apic_ids(VireoKvmVm *vm, const VireoCpuDesc *cpu, GError **error)
+{
+    guint32 max_id = 0;
+    for (guint i = 0; i < cpu->vcpus->len; i++) {
+        const VireoVcpuDesc *desc = g_ptr_array_index(cpu->vcpus, i);
+        if (desc->present)
+            max_id = MAX(max_id, desc->apic_id);
+    }
+    if (max_id < 255)
+        return TRUE;
+    struct kvm_enable_cap cap = {
+        .cap = KVM_CAP_X2APIC_API,
+        .args[0] = KVM_X2APIC_API_USE_32BIT_IDS | KVM_X2APIC_API_DISABLE_BROADCAST_QUIRK,
+    };
+    if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_X2APIC_API) <= 0 ||
+        ioctl(vm->vm_fd, KVM_ENABLE_CAP, &cap) < 0) {
+        vireo_error_set(error, VIREO_ERR_CONFIG_UNSUPPORTED,
+                        _("APIC ID %u needs KVM_CAP_X2APIC_API, which this host lacks"),
+                        max_id);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* vCPU 0 is the BSP; KVM assumes vcpu id 0 unless told otherwise. */
+static gboolean
+vm_set_boot_cpu(VireoKvmVm *vm, const VireoCpuDesc *cpu, GError **error)
+{
+    for (guint i = 0; i < cpu->vcpus->len; i++) {
+        const VireoVcpuDesc *desc = g_ptr_array_index(cpu->vcpus, i);
+        if (!desc->present)
+            continue;
+        if (desc->apic_id != 0 &&
+            ioctl(vm->vm_fd, KVM_SET_BOOT_CPU_ID, (unsigned long) desc->apic_id) < 0) {
+            vireo_error_set_errno(error, VIREO_ERR_SYSTEM_ERROR, errno,
+                                  _("cannot make APIC ID %u the boot CPU"),
+                                  desc->apic_id);
+            return FALSE;
+        }
+        return TRUE;
+    }
+    return TRUE;
+}
+
 gboolean
 vireo_kvm_vm_create_vcpus(VireoKvmVm *vm, const VireoCpuDesc *cpu,
                           const VireoKvmEntry *entry,
@@ -499,6 +546,8 @@ vireo_kvm_vm_create_vcpus(VireoKvmVm *vm, const VireoCpuDesc *cpu,
 {
     vm->ops = *ops;
     install_kick_handler();
+    if (!vm_enable_x2apic_ids(vm, cpu, error) || !vm_set_boot_cpu(vm, cpu, error))
+        return FALSE;
     for (guint i = 0; i < cpu->vcpus->len; i++) {
         const VireoVcpuDesc *desc = g_ptr_array_index(cpu->vcpus, i);
         if (!desc->present)
