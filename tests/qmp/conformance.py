@@ -72,6 +72,20 @@ def case_ids(t):
     return run_lines(c, ['{"execute": "query-kvm", "id": %s}\n' % i for i in ids])
 
 
+def case_oob(t):
+    c = t.connect()
+    c.readline()
+    return run_lines(c, [
+        '{"execute": "qmp_capabilities", "arguments": {"enable": ["oob"]}}\n',
+        '{"exec-oob": "query-status"}\n',
+        '{"exec-oob": "query-status", "id": 5}\n',
+        '{"exec-oob": "no-such-command"}\n',
+        '{"exec-oob": 1}\n',
+        '{"execute": "query-status", "exec-oob": "query-status"}\n',
+        '{"execute": "query-status", "id": "in-band"}\n',
+    ])
+
+
 def case_queries(t):
     c = negotiated(t)
     out = run_lines(c, ['{"execute": "%s"}\n' % n for n in (
@@ -217,6 +231,7 @@ CASES = [
     ("greeting", case_greeting, "version-identity"),
     ("negotiation", case_negotiation, None),
     ("ids", case_ids, None),
+    ("oob", case_oob, None),
     ("queries", case_queries, None),
     ("malformed", case_malformed, None),
     ("framing", case_framing, None),
