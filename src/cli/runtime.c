@@ -66,7 +66,7 @@ run_info_save(VireoStore *store, const char *name, GKeyFile *kf, GError **error)
     g_autofree char *path = vireo_store_run_path(store, name, "run.ini");
     gsize len = 0;
     g_autofree char *data = g_key_file_to_data(kf, &len, NULL);
-    return vireo_store_write_file(path, data, len, error);
+    return vireo_store_write_runtime_file(path, data, len, error);
 }
 
 static void
@@ -194,7 +194,7 @@ record_shutoff(VireoStore *store, const char *name, gboolean persistent,
 {
     g_autofree char *path = vireo_store_path(store, "shutoff", name);
     if (persistent)
-        vireo_store_write_file(path, reason, -1, NULL);
+        vireo_store_write_runtime_file(path, reason, -1, NULL);
     else
         g_unlink(path);
 }
@@ -595,7 +595,7 @@ monitor_wait_ready(const char *mon, pid_t vmm, int *status)
         if ((qmp = vireo_qmp_client_connect(mon, 10000, NULL)))
             return qmp;
         g_usleep(delay);
-        delay = MIN(delay * 2, 10000);
+        delay = MIN(delay * 2, 1000);
     }
     kill(vmm, SIGKILL);
     waitpid(vmm, status, 0);
@@ -763,8 +763,8 @@ write_run_files(VireoStore *store, const char *name, const char *xml,
         return FALSE;
     }
     if (!(live = vireo_dom_live_xml(xml, id, error)) ||
-        !vireo_store_write_file(domxml, xml, -1, error) ||
-        !vireo_store_write_file(livexml, live, -1, error))
+        !vireo_store_write_runtime_file(domxml, xml, -1, error) ||
+        !vireo_store_write_runtime_file(livexml, live, -1, error))
         return FALSE;
     g_key_file_set_integer(kf, RUN_GROUP, "id", id);
     g_key_file_set_string(kf, RUN_GROUP, "uuid", sum->uuidstr);
@@ -851,7 +851,7 @@ wait_gone(gint64 pid, guint64 start, int timeout_ms)
         if (g_get_monotonic_time() > deadline)
             return FALSE;
         g_usleep(delay);
-        delay = MIN(delay * 2, 20000);
+        delay = MIN(delay * 2, 1000);
     }
     return TRUE;
 }

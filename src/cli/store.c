@@ -234,9 +234,9 @@ fsync_dir(const char *path)
     }
 }
 
-gboolean
-vireo_store_write_file(const char *path, const char *data, gssize len,
-                       GError **error)
+static gboolean
+store_write(const char *path, const char *data, gssize len, gboolean durable,
+            GError **error)
 {
     g_autofree char *dir = g_path_get_dirname(path);
     g_autofree char *base = g_path_get_basename(path);
@@ -249,7 +249,7 @@ vireo_store_write_file(const char *path, const char *data, gssize len,
         vireo_error_set_errno(error, VIREO_ERR_WRITE_FAILED, errno, "%s", path);
         return FALSE;
     }
-    if (!write_all(fd, data, len) || fsync(fd) < 0) {
+    if (!write_all(fd, data, len) || (durable && fsync(fd) < 0)) {
         int saved = errno;
         close(fd);
         g_unlink(tmp);
@@ -263,8 +263,23 @@ vireo_store_write_file(const char *path, const char *data, gssize len,
         vireo_error_set_errno(error, VIREO_ERR_WRITE_FAILED, saved, "%s", path);
         return FALSE;
     }
-    fsync_dir(path);
+    if (durable)
+        fsync_dir(path);
     return TRUE;
+}
+
+gboolean
+vireo_store_write_file(const char *path, const char *data, gssize len,
+                       GError **error)
+{
+    return store_write(path, data, len, TRUE, error);
+}
+
+gboolean
+vireo_store_write_runtime_file(const char *path, const char *data, gssize len,
+                               GError **error)
+{
+    return store_write(path, data, len, FALSE, error);
 }
 
 gboolean
@@ -350,7 +365,7 @@ vireo_store_next_id(VireoStore *store, GError **error)
     if (g_file_get_contents(path, &data, NULL, NULL))
         id = MAX(1, (int)g_ascii_strtoll(data, NULL, 10));
     next = g_strdup_printf("%d\n", id + 1);
-    if (!vireo_store_write_file(path, next, -1, error))
+    if (!vireo_store_write_runtime_file(path, next, -1, error))
         return -1;
     return id;
 }

@@ -45,6 +45,10 @@ void vireo_store_forget_locks(VireoStore *store);
  * the directory. A crash leaves the old or the new file, never half. */
 gboolean vireo_store_write_file(const char *path, const char *data,
                                 gssize len, GError **error);
+/* Same, atomic but without the fsyncs: for the run dir, whose contents do
+ * not outlive the host's uptime anyway (a tmpfs under /run). */
+gboolean vireo_store_write_runtime_file(const char *path, const char *data,
+                                        gssize len, GError **error);
 
 /* libvirt's rule for names: not empty, no '/', and we also refuse a
  * leading '.' (the store's temporary files start with one). */
