@@ -6,6 +6,14 @@
 # must be reported cleanly; when the kernel has printed everything first,
 # the test ends the VMM with SIGTERM, which must be clean too.
 #
+# Two runs of the same kernel: the uncompressed vmlinux (the ELF64 loader,
+# Firecracker's way) taken out of the package's bzImage, and the bzImage
+# itself (the Linux boot protocol). kvm_pvm emulates much of the bzImage's
+# decompressor (perf stat: ~500k kvm:kvm_emulate_insn per second there), so
+# on a loaded host the bzImage may print nothing within its share of the
+# time: its output checks are then skipped with the reason, the vmlinux
+# run's are not.
+#
 # The kernel comes from `apt-get download` (cached in the build tree under
 # tests/vmm/stock-cache and reused); without it the test is skipped.
 VMM=${VIREO_VMM:-$abs_top_builddir/src/vireo-vmm}
@@ -19,7 +27,7 @@ skip_all() { echo "1..0 # SKIP $1"; exit 0; }
 [ -x "$VMM" ] || skip_all "vireo-vmm not built"
 [ -x "$VIREO" ] || skip_all "vireo (for 'describe') not built"
 [ -r /dev/kvm ] && [ -w /dev/kvm ] || skip_all "cannot open /dev/kvm"
-for tool in apt-get apt-cache dpkg-deb cpio gzip; do
+for tool in apt-get apt-cache dpkg-deb cpio gzip python3; do
     command -v $tool >/dev/null || skip_all "$tool is missing"
 done
 # busybox-static installs /bin/busybox; the initramfs has no libc.
@@ -59,17 +67,45 @@ INIT
         skip_all "cannot build the initramfs"
 fi
 
+# --- the vmlinux inside the bzImage: payload_offset/payload_length (boot
+# protocol 2.08) locate the compressed ELF after the setup sectors.
+VMLINUX=$CACHE/vmlinux
+extract_vmlinux() {
+    python3 - "$KERNEL" "$CACHE/payload" <<'PY' || return 1
+import struct, sys
+img = open(sys.argv[1], 'rb').read()
+setup = (img[0x1f1] or 4) + 1
+off, length = struct.unpack_from('<II', img, 0x248)
+open(sys.argv[2], 'wb').write(img[setup * 512 + off:setup * 512 + off + length])
+PY
+    magic=$(od -An -tx1 -N4 "$CACHE/payload" | tr -d ' ')
+    case $magic in
+    02214c18) tool="unlz4 -c" ;;
+    fd377a58) tool="xz -dc" ;;
+    28b52ffd) tool="zstd -dc" ;;
+    1f8b08*) tool="gzip -dc" ;;
+    *) return 1 ;;
+    esac
+    command -v ${tool%% *} >/dev/null || return 1
+    $tool <"$CACHE/payload" >"$VMLINUX.tmp" 2>/dev/null
+    rm -f "$CACHE/payload"
+    [ "$(od -An -c -N4 "$VMLINUX.tmp" | tr -d ' ')" = '177ELF' ] && mv "$VMLINUX.tmp" "$VMLINUX"
+}
+[ -s "$VMLINUX" ] || extract_vmlinux || skip_all "cannot take the vmlinux out of $KERNEL (decompressor for its payload missing?)"
+
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-SERIAL=$TMP/serial.log
-cat >"$TMP/stock.xml" <<XML
+# domain NAME KERNEL: a 2-vCPU pc with the kernel, the initramfs and ttyS0
+# going to $TMP/NAME.serial.
+domain() {
+    cat >"$TMP/$1.xml" <<XML
 <domain type='kvm'>
-  <name>stock-kernel</name>
+  <name>stock-$1</name>
   <memory unit='MiB'>512</memory>
   <vcpu>2</vcpu>
   <os>
     <type arch='x86_64' machine='pc'>hvm</type>
-    <kernel>$KERNEL</kernel>
+    <kernel>$2</kernel>
     <initrd>$INITRD</initrd>
     <cmdline>console=ttyS0 earlyprintk=ttyS0</cmdline>
   </os>
@@ -79,12 +115,13 @@ cat >"$TMP/stock.xml" <<XML
   <on_crash>destroy</on_crash>
   <devices>
     <serial type='file'>
-      <source path='$SERIAL'/>
+      <source path='$TMP/$1.serial'/>
       <target port='0'/>
     </serial>
   </devices>
 </domain>
 XML
+}
 
 n=0
 # ok STATUS DESCRIPTION [DIAGNOSTIC...]; with $SKIP set, a skip with that reason.
@@ -104,66 +141,71 @@ all_seen() {
     has "smpboot: Allowing 2 CPUs"
 }
 
-start=$(date +%s)
-"$VMM" --domain "$TMP/stock.xml" 2>"$TMP/vmm.err" &
-pid=$!
-ended_itself=1
-while kill -0 $pid 2>/dev/null; do
-    if all_seen; then ended_itself=0; kill -TERM $pid; break; fi
-    if [ $(($(date +%s) - start)) -ge "$LIMIT" ]; then ended_itself=2; kill -TERM $pid; break; fi
-    sleep 1
-done
-# SIGTERM must end it promptly; anything else is a hang.
-i=0; while kill -0 $pid 2>/dev/null && [ $i -lt 20 ]; do sleep 0.5; i=$((i + 1)); done
-kill -0 $pid 2>/dev/null && { kill -KILL $pid; echo "# vireo-vmm ignored SIGTERM"; }
-wait $pid; rc=$?
-elapsed=$(($(date +%s) - start))
-last=$(tail -n 1 "$TMP/vmm.err")
-echo "# ${elapsed}s, status $rc, last line: $last"
-
-# kvm_pvm emulates much of the bzImage decompressor (perf stat measured
-# ~500k kvm:kvm_emulate_insn per second in that phase); on a loaded host
-# the kernel may not get past it within the limit. Then there is nothing to check in
-# its output (the loaders have their own unit tests), only that the VMM
-# still stops cleanly.
-SKIP=
-if [ $ended_itself -eq 2 ] && ! has "Linux version"; then
-    SKIP="the kernel printed nothing within ${LIMIT}s on this host (load: $(cut -d' ' -f1-3 /proc/loadavg))"
-fi
-
-has "Linux version"
-ok $? "prints the Linux version" "$(head -c 300 "$SERIAL" 2>/dev/null)"
-has "BIOS-provided physical RAM map"
-ok $? "prints the BIOS-provided physical RAM map"
-
-# The e820 map Linux prints is the one the description has.
-"$VIREO" describe "$TMP/stock.xml" >"$TMP/describe" 2>&1
+# The e820 map the description has, as Linux prints it.
+domain e820 "$KERNEL"
+"$VIREO" describe "$TMP/e820.xml" >"$TMP/describe" 2>&1
 sed -n '/^e820:/,/^[^ ]/p' "$TMP/describe" | sed -n 's/^  \([0-9a-f]*\)-\([0-9a-f]*\) \(.*\)$/\1 \2 \3/p' |
 while read -r from to type; do
     case $type in ram) t=usable ;; acpi) t="ACPI data" ;; nvs) t="ACPI NVS" ;; *) t=$type ;; esac
     echo "BIOS-e820: [mem 0x$from-0x$to] $t"
 done >"$TMP/e820.expected"
-grep -o 'BIOS-e820: .*' "$SERIAL" 2>/dev/null | sed 's/[[:space:]]*$//' >"$TMP/e820.seen"
-[ -s "$TMP/e820.expected" ] && cmp -s "$TMP/e820.expected" "$TMP/e820.seen"
-ok $? "the e820 map matches the description" "expected:" "$(cat "$TMP/e820.expected")" "seen:" "$(cat "$TMP/e820.seen")"
 
-for table in RSDP FACP DSDT APIC; do
-    has "ACPI: $table"
-    ok $? "finds the ACPI $table vireo wrote" "$(grep 'ACPI:' "$SERIAL" 2>/dev/null | head -n 12)"
-done
-has "smpboot: Allowing 2 CPUs"
-ok $? "smpboot: Allowing 2 CPUs (from the MADT)" "$(grep -i 'smpboot\|CPUs' "$SERIAL" 2>/dev/null | head -n 5)"
+# boot NAME KERNEL LIMIT MAY_SKIP: runs the kernel until it printed
+# everything, ended by itself, or LIMIT seconds passed, then checks.
+boot() {
+    name=$1 kernel=$2 limit=$3 may_skip=$4
+    SERIAL=$TMP/$name.serial
+    domain "$name" "$kernel"
+    start=$(date +%s)
+    "$VMM" --domain "$TMP/$name.xml" 2>"$TMP/$name.err" &
+    pid=$!
+    ended_itself=1
+    while kill -0 $pid 2>/dev/null; do
+        if all_seen; then ended_itself=0; kill -TERM $pid; break; fi
+        if [ $(($(date +%s) - start)) -ge "$limit" ]; then ended_itself=2; kill -TERM $pid; break; fi
+        sleep 1
+    done
+    # SIGTERM must end it promptly; anything else is a hang.
+    i=0; while kill -0 $pid 2>/dev/null && [ $i -lt 20 ]; do sleep 0.5; i=$((i + 1)); done
+    kill -0 $pid 2>/dev/null && { kill -KILL $pid; echo "# vireo-vmm ignored SIGTERM"; }
+    wait $pid; rc=$?
+    last=$(tail -n 1 "$TMP/$name.err")
+    echo "# $name: $(($(date +%s) - start))s, status $rc, last line: $last"
 
-# How it ended: never a hang; our SIGTERM (after the kernel printed
-# everything, or at the limit) or the VMM's own clean report of the host's
-# stop.
-SKIP=
-case $ended_itself in
-1) { printf '%s\n' "$last" | grep -q "stopped: host error: KVM internal error" && [ $rc -eq 3 ]; } ||
-   { printf '%s\n' "$last" | grep -q "stopped: guest poweroff" && [ $rc -eq 0 ]; }
-   ok $? "vireo-vmm reports the end of the run (status 3 for KVM's internal error, 0 for poweroff)" "status $rc: $last" ;;
-*) printf '%s\n' "$last" | grep -q "stopped: killed by signal SIGTERM" && [ $rc -eq 0 ]
-   ok $? "vireo-vmm ends cleanly on SIGTERM" "status $rc: $last" ;;
-esac
+    SKIP=
+    if [ "$may_skip" = yes ] && [ $ended_itself -eq 2 ] && ! has "Linux version"; then
+        SKIP="the kernel printed nothing within ${limit}s on this host (load: $(cut -d' ' -f1-3 /proc/loadavg))"
+    fi
+    has "Linux version"
+    ok $? "$name: prints the Linux version" "$(head -c 300 "$SERIAL" 2>/dev/null)"
+    has "BIOS-provided physical RAM map"
+    ok $? "$name: prints the BIOS-provided physical RAM map"
+    grep -o 'BIOS-e820: .*' "$SERIAL" 2>/dev/null | sed 's/[[:space:]]*$//' >"$TMP/$name.e820"
+    [ -s "$TMP/e820.expected" ] && cmp -s "$TMP/e820.expected" "$TMP/$name.e820"
+    ok $? "$name: the e820 map matches the description" "expected:" "$(cat "$TMP/e820.expected")" "seen:" "$(cat "$TMP/$name.e820")"
+    for table in RSDP FACP DSDT APIC; do
+        has "ACPI: $table"
+        ok $? "$name: finds the ACPI $table vireo wrote" "$(grep 'ACPI:' "$SERIAL" 2>/dev/null | head -n 12)"
+    done
+    has "smpboot: Allowing 2 CPUs"
+    ok $? "$name: smpboot: Allowing 2 CPUs (from the MADT)" "$(grep -i 'smpboot\|CPUs' "$SERIAL" 2>/dev/null | head -n 5)"
+
+    # How it ended: never a hang; our SIGTERM, or the VMM's own clean report
+    # of the host's stop.
+    SKIP=
+    case $ended_itself in
+    1) { printf '%s\n' "$last" | grep -q "stopped: host error: KVM internal error" && [ $rc -eq 3 ]; } ||
+       { printf '%s\n' "$last" | grep -q "stopped: guest poweroff" && [ $rc -eq 0 ]; }
+       ok $? "$name: vireo-vmm reports the end of the run (status 3 for KVM's internal error, 0 for poweroff)" "status $rc: $last" ;;
+    *) printf '%s\n' "$last" | grep -q "stopped: killed by signal SIGTERM" && [ $rc -eq 0 ]
+       ok $? "$name: vireo-vmm ends cleanly on SIGTERM" "status $rc: $last" ;;
+    esac
+}
+
+t0=$(date +%s)
+boot vmlinux "$VMLINUX" 100 no
+left=$((LIMIT - ($(date +%s) - t0)))
+[ $left -lt 45 ] && left=45
+boot bzImage "$KERNEL" $left yes
 echo "1..$n"
 exit 0
