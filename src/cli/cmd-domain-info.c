@@ -58,20 +58,23 @@ print_row(const char *const *cells, const int *width, guint n)
 /* virsh's vshTable: columns as wide as their widest cell, three spaces
  * apart, a rule as long as the widths plus three per column. */
 static void
-print_table(GPtrArray *rows)
+print_table(GPtrArray *rows, gboolean header)
 {
     int width[3] = { 0 };
     int rule = 0;
 
-    for (guint r = 0; r < rows->len; r++)
+    /* with -q virsh leaves the header out of the widths too */
+    for (guint r = header ? 0 : 1; r < rows->len; r++)
         for (guint c = 0; c < 3; c++)
             width[c] = MAX(width[c], (int)g_utf8_strlen(((char **)rows->pdata[r])[c], -1));
     for (guint c = 0; c < 3; c++)
         rule += width[c] + 3;
-    print_row(rows->pdata[0], width, 3);
-    for (int i = 0; i < rule; i++)
-        putchar('-');
-    putchar('\n');
+    if (header) {
+        print_row(rows->pdata[0], width, 3);
+        for (int i = 0; i < rule; i++)
+            putchar('-');
+        putchar('\n');
+    }
     for (guint r = 1; r < rows->len; r++)
         print_row(rows->pdata[r], width, 3);
 }
@@ -125,7 +128,7 @@ vireo_cmd_list(VireoCliContext *ctx, int argc, char **argv)
         row[2] = g_strdup(_(vireo_dom_state_name(dom->state)));
         g_ptr_array_add(rows, row);
     }
-    print_table(rows);
+    print_table(rows, !ctx->quiet);
     return vireo_cli_done(ctx, 0);
 }
 

@@ -189,6 +189,49 @@ vireo_cmd_event(VireoCliContext *ctx, int argc, char **argv)
 
 /* ---- qemu-monitor-command ------------------------------------------------- */
 
+/* libvirt's pretty JSON: two-space indent and "key": value (json-glib's
+ * generator writes "key" : value). */
+static void
+pretty_json(GString *out, JsonNode *node, int depth)
+{
+    if (JSON_NODE_HOLDS_OBJECT(node)) {
+        JsonObject *o = json_node_get_object(node);
+        g_autoptr(GList) members = json_object_get_members(o);
+        if (!members) {
+            g_string_append(out, "{}");
+            return;
+        }
+        g_string_append(out, "{\n");
+        for (GList *m = members; m; m = m->next) {
+            g_autofree char *key = NULL;
+            JsonNode *k = json_node_init_string(json_node_alloc(), m->data);
+            key = json_to_string(k, FALSE);
+            json_node_unref(k);
+            g_string_append_printf(out, "%*s%s: ", (depth + 1) * 2, "", key);
+            pretty_json(out, json_object_get_member(o, m->data), depth + 1);
+            g_string_append(out, m->next ? ",\n" : "\n");
+        }
+        g_string_append_printf(out, "%*s}", depth * 2, "");
+    } else if (JSON_NODE_HOLDS_ARRAY(node)) {
+        JsonArray *a = json_node_get_array(node);
+        guint n = json_array_get_length(a);
+        if (n == 0) {
+            g_string_append(out, "[]");
+            return;
+        }
+        g_string_append(out, "[\n");
+        for (guint i = 0; i < n; i++) {
+            g_string_append_printf(out, "%*s", (depth + 1) * 2, "");
+            pretty_json(out, json_array_get_element(a, i), depth + 1);
+            g_string_append(out, i + 1 < n ? ",\n" : "\n");
+        }
+        g_string_append_printf(out, "%*s]", depth * 2, "");
+    } else {
+        g_autofree char *text = json_to_string(node, FALSE);
+        g_string_append(out, text);
+    }
+}
+
 int
 vireo_cmd_monitor(VireoCliContext *ctx, int argc, char **argv)
 {
@@ -220,12 +263,10 @@ vireo_cmd_monitor(VireoCliContext *ctx, int argc, char **argv)
     if (vireo_opts_has(&opts, "pretty")) {
         g_autoptr(JsonParser) parser = json_parser_new();
         if (json_parser_load_from_data(parser, reply, -1, NULL)) {
-            g_autoptr(JsonGenerator) gen = json_generator_new();
-            json_generator_set_pretty(gen, TRUE);
-            json_generator_set_indent(gen, 2);
-            json_generator_set_root(gen, json_parser_get_root(parser));
+            GString *pretty = g_string_new(NULL);
+            pretty_json(pretty, json_parser_get_root(parser), 0);
             g_free(reply);
-            reply = json_generator_to_data(gen, NULL);
+            reply = g_string_free(pretty, FALSE);
         }
     }
     printf("%s\n", reply);
@@ -351,11 +392,11 @@ edit_loop(VireoCliContext *ctx, VireoStore *store, VireoDom *dom,
         if (!g_file_get_contents(tmp, &now, NULL, NULL))
             return 1;
         if (g_str_equal(now, orig)) {
-            printf(_("Domain '%s' XML configuration not changed.\n"), dom->name);
+            vireo_cli_extra(ctx, _("Domain '%s' XML configuration not changed.\n"), dom->name);
             return 0;
         }
         if (redefine(store, tmp, validate, &name, &err)) {
-            printf(_("Domain '%s' XML configuration edited.\n"), name);
+            vireo_cli_extra(ctx, _("Domain '%s' XML configuration edited.\n"), name);
             return 0;
         }
         vireo_cli_error("%s", err->message);

@@ -136,7 +136,7 @@ cmd_define(VireoCliContext *ctx, int argc, char **argv)
     if (!(xml = parse_to_xml(file, vireo_opts_has(&opts, "validate"), &err)) ||
         !vireo_cli_define_xml(store, xml, &name, &err))
         return vireo_cli_done(ctx, vireo_cli_fail(err, _("Failed to define domain from %s"), file));
-    printf(_("Domain '%s' defined from %s\n"), name, file);
+    vireo_cli_extra(ctx, _("Domain '%s' defined from %s\n"), name, file);
     return vireo_cli_done(ctx, 0);
 }
 
@@ -229,7 +229,7 @@ cmd_undefine(VireoCliContext *ctx, int argc, char **argv)
     vireo_store_unlock(store, name);
     if (!ok)
         return vireo_cli_done(ctx, vireo_cli_fail(err, _("Failed to undefine domain '%s'"), name));
-    printf(_("Domain '%s' has been undefined\n"), name);
+    vireo_cli_extra(ctx, _("Domain '%s' has been undefined\n"), name);
     return vireo_cli_done(ctx, 0);
 }
 
@@ -346,7 +346,7 @@ cmd_start(VireoCliContext *ctx, int argc, char **argv)
         return vireo_cli_done(ctx, vireo_cli_fail(err, _("Failed to start domain '%s'"), dom->name));
     if (console && !paused)
         vireo_dom_set_reason(store, dom->name, "booted");
-    printf(_("Domain '%s' started\n"), dom->name);
+    vireo_cli_extra(ctx, _("Domain '%s' started\n"), dom->name);
     return after_start(ctx, store, dom->name, console, paused);
 }
 
@@ -381,7 +381,7 @@ cmd_create(VireoCliContext *ctx, int argc, char **argv)
         return vireo_cli_done(ctx, vireo_cli_fail(err, _("Failed to create domain from %s"), file));
     if (console && !paused)
         vireo_dom_set_reason(store, sum->name, "booted");
-    printf(_("Domain '%s' created from %s\n"), sum->name, file);
+    vireo_cli_extra(ctx, _("Domain '%s' created from %s\n"), sum->name, file);
     return after_start(ctx, store, sum->name, console, paused);
 }
 
@@ -417,7 +417,7 @@ cmd_destroy(VireoCliContext *ctx, int argc, char **argv)
     }
     if (!ok)
         return vireo_cli_done(ctx, vireo_cli_fail(err, _("Failed to destroy domain '%s'"), dom->name));
-    printf(_("Domain '%s' destroyed\n"), dom->name);
+    vireo_cli_extra(ctx, _("Domain '%s' destroyed\n"), dom->name);
     return vireo_cli_done(ctx, 0);
 }
 
@@ -481,7 +481,7 @@ qmp_verb(VireoCliContext *ctx, int argc, char **argv, const QmpVerb *v)
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
     if (!ok)
         return vireo_cli_done(ctx, vireo_cli_fail(err, _(v->fail), dom->name));
-    printf(_(v->done), dom->name);
+    vireo_cli_extra(ctx, _(v->done), dom->name);
 #pragma GCC diagnostic pop
     return vireo_cli_done(ctx, 0);
 }

@@ -119,6 +119,17 @@ vireo_cli_fail(GError *err, const char *what, ...)
     return 1;
 }
 
+void
+vireo_cli_extra(VireoCliContext *ctx, const char *fmt, ...)
+{
+    va_list ap;
+    if (ctx->quiet)
+        return;
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+}
+
 int
 vireo_cli_done(VireoCliContext *ctx, int rc)
 {

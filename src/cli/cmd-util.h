@@ -37,6 +37,9 @@ VireoStore *vireo_cli_connect(VireoCliContext *ctx);
 /* "error: <what>" then "error: <err->message>"; returns 1. */
 int vireo_cli_fail(GError *err, const char *what, ...) G_GNUC_PRINTF(2, 3);
 
+/* virsh's vshPrintExtra: a message -q (quiet) leaves out. */
+void vireo_cli_extra(VireoCliContext *ctx, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
 /* virsh ends every command with an empty line; returns rc. */
 int vireo_cli_done(VireoCliContext *ctx, int rc);
 

@@ -24,7 +24,7 @@ check "the guest runs" wait_for 20 serial_has web "idle guest ready"
 id=$(v -q domid web)
 expect_output "list when running" " Id   Name   State
 ----------------------
- $id    web    running" "$(v -q list)"
+ $id    web    running" "$(v list)"
 expect_output "domstate --reason after start" "running (booted)" "$(v -q domstate web --reason)"
 check "domid when running is a number" sh -c "[ '$id' -gt 0 ]"
 expect_output "lookup by id" "web" "$(v -q domname "$id")"
@@ -46,7 +46,7 @@ run suspend web
 expect_output "suspend" "Domain 'web' suspended" "$out"
 expect_output "list when paused" " Id   Name   State
 ---------------------
- $id    web    paused" "$(v -q list)"
+ $id    web    paused" "$(v list)"
 expect_output "domstate --reason when paused" "paused (user)" "$(v -q domstate web --reason)"
 run resume web
 expect_output "resume" "Domain 'web' resumed" "$out"
@@ -91,7 +91,7 @@ check "a killed VMM is noticed" wait_for 10 state_is stubborn "shut off (crashed
 expect_output "list after the crash" " Id   Name       State
 ---------------------------
  -    stubborn   shut off
- -    web        shut off" "$(v -q list --all)"
+ -    web        shut off" "$(v list --all)"
 check "the store is intact after the crash" cmp -s "$ROOT/lib/domains/stubborn.xml" "$WORK/stubborn-config.xml"
 check "the runtime state is gone" [ ! -e "$ROOT/run/domains/stubborn" ]
 check "the config still parses" sh -c "'$VIREO' dumpxml stubborn | grep -q '<name>stubborn</name>'"
@@ -122,5 +122,5 @@ check "nothing of it remains in the store" [ ! -e "$ROOT/lib/domains/temp.xml" ]
 v -q undefine stubborn >/dev/null
 v -q undefine web >/dev/null
 expect_output "everything undefined" " Id   Name   State
---------------------" "$(v -q list --all)"
+--------------------" "$(v list --all)"
 finish

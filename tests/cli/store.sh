@@ -92,7 +92,7 @@ check "the corrupted config is gone" [ ! -e "$ROOT/lib/domains/beta.xml" ]
 run undefine alpha
 expect_output "undefine" "Domain 'alpha' has been undefined" "$out"
 expect_output "list --all is empty again" " Id   Name   State
---------------------" "$(v -q list --all)"
+--------------------" "$(v list --all)"
 
 run -c "vireo:///embed?root=relative" list
 expect_output "an embed root must be absolute" "error: failed to connect to the hypervisor
