@@ -70,6 +70,8 @@ add_e820(GArray *a, guint64 addr, guint64 size, VireoE820Type type)
     g_array_append_val(a, e);
 }
 
+static guint desc_vcpus = 1;
+
 static VireoMachineDesc *
 make_desc(const char *kernel, VireoLifecycleAction on_reboot,
           VireoLifecycleAction on_crash)
@@ -84,10 +86,13 @@ make_desc(const char *kernel, VireoLifecycleAction on_reboot,
     add_e820(d->mem.e820, 0, 0x9fc00, VIREO_E820_RAM);
     add_e820(d->mem.e820, 0x100000, RAM - 0x100000, VIREO_E820_RAM);
     d->cpu.vcpus = g_ptr_array_new_with_free_func(g_free);
-    VireoVcpuDesc *v = g_new0(VireoVcpuDesc, 1);
-    v->present = TRUE;
-    g_ptr_array_add(d->cpu.vcpus, v);
-    d->cpu.max_vcpus = d->cpu.current_vcpus = 1;
+    for (guint i = 0; i < desc_vcpus; i++) {
+        VireoVcpuDesc *v = g_new0(VireoVcpuDesc, 1);
+        v->index = v->apic_id = i;
+        v->present = TRUE;
+        g_ptr_array_add(d->cpu.vcpus, v);
+    }
+    d->cpu.max_vcpus = d->cpu.current_vcpus = desc_vcpus;
     d->boot.kernel = g_strdup(kernel);
     d->boot.cmdline = g_strdup("");
     d->devices = g_ptr_array_new();
@@ -251,6 +256,16 @@ test_reset_restart(void)
     fixture_teardown(&f);
 }
 
+/* The same with an application processor waiting for INIT/SIPI: reset puts
+ * it back there and the BSP runs again. */
+static void
+test_reset_restart_smp(void)
+{
+    desc_vcpus = 2;
+    test_reset_restart();
+    desc_vcpus = 1;
+}
+
 static const guint8 code_jump_nowhere[] = {
     0x48, 0xb8, 0x00, 0x00, 0x00, 0xd0, 0, 0, 0, 0,   /* mov rax, 0xd0000000 */
     0xff, 0xe0,                                       /* jmp rax */
@@ -373,6 +388,7 @@ main(int argc, char **argv)
     g_test_add_func("/vmm/poweroff", test_poweroff);
     g_test_add_func("/vmm/reset-destroy", test_reset_destroy);
     g_test_add_func("/vmm/reset-restart", test_reset_restart);
+    g_test_add_func("/vmm/reset-restart-smp", test_reset_restart_smp);
     g_test_add_func("/vmm/internal-error", test_internal_error);
     g_test_add_func("/vmm/panic", test_panic);
     g_test_add_func("/vmm/pause-resume-quit", test_pause_resume_quit);
