@@ -17,3 +17,10 @@ tests/cli/idle.elf: $(top_srcdir)/tests/cli/idle.c
 	$(AM_V_CC)$(CC) $(GUEST_CFLAGS) -c -o tests/cli/idle.guest.o $(top_srcdir)/tests/cli/idle.c
 	$(AM_V_CCLD)$(CC) $(GUEST_CFLAGS) $(GUEST_LINK_FLAGS) -o $@ tests/cli/idle.guest.o $(GUEST_LIB_OBJS)
 CLEANFILES += tests/cli/idle.elf tests/cli/idle.guest.o
+
+# The store, the live XML and the event log as units.
+check_PROGRAMS += tests/test-cli-store
+TESTS += tests/test-cli-store
+tests_test_cli_store_SOURCES = tests/test-cli-store.c src/cli/store.c \
+	src/cli/runtime.c src/cli/events.c src/cli/qmp-client.c
+tests_test_cli_store_LDADD = $(UTIL_LIBS)
