@@ -6,6 +6,7 @@
  * docs/conf-differences-from-libvirt.md are normalised, plus generated
  * values (uuid, genid, MACs) the input does not fix. */
 #include <config.h>
+#include <stdlib.h>
 #include <string.h>
 #include <gio/gio.h>
 #include "conf/domain_conf.h"
@@ -144,8 +145,12 @@ test_oracle_mutants(gconstpointer data)
     g_autoptr(GRand) rng = g_rand_new_with_seed(g_str_hash(name) ^ 0x5eed);
     guint both = 0, vireo_stricter = 0;
 
+    /* VIREO_ORACLE_MUTANTS=N explores further than make check does. */
+    const char *env = g_getenv("VIREO_ORACLE_MUTANTS");
+    int count = env ? atoi(env) : MUTANTS_PER_FILE;
+
     g_assert_true(g_file_get_contents(in_path, &input, NULL, NULL));
-    for (int i = 0; i < MUTANTS_PER_FILE; i++) {
+    for (int i = 0; i < count; i++) {
         g_autofree char *mutant = conf_test_mutate(rng, input);
         g_autoptr(GError) lerr = NULL;
         g_autoptr(GError) verr = NULL;
@@ -166,6 +171,20 @@ test_oracle_mutants(gconstpointer data)
         }
         both++;
         ours = vireo_domain_def_format(def, VIREO_DOMAIN_FORMAT_INACTIVE | VIREO_DOMAIN_FORMAT_SECURE);
+        if (!same_output(mutant, theirs, ours) && g_getenv("VIREO_ORACLE_DUMPDIR")) {
+            const char *dir = g_getenv("VIREO_ORACLE_DUMPDIR");
+            g_autofree char *stem = g_strdup_printf("%s/%s-m%d", dir, name, i);
+            g_autofree char *a = g_strdup_printf("%s.input.xml", stem);
+            g_autofree char *b = g_strdup_printf("%s.vireo.xml", stem);
+            g_autofree char *c = g_strdup_printf("%s.libvirt.xml", stem);
+            g_autofree char *on = normalise_vireo(ours);
+            g_autofree char *tn = normalise_libvirt(mutant, theirs);
+            g_autofree char *om = conf_test_mask_generated(mutant, on);
+            g_autofree char *tm = conf_test_mask_generated(mutant, tn);
+            g_file_set_contents(a, mutant, -1, NULL);
+            g_file_set_contents(b, om, -1, NULL);
+            g_file_set_contents(c, tm, -1, NULL);
+        }
         if (!same_output(mutant, theirs, ours)) {
             g_test_message("%s mutant %d: outputs differ:\n%s\n--- libvirt:\n%s\n--- vireo:\n%s",
                            name, i, mutant, theirs, ours);

@@ -285,7 +285,6 @@ static gboolean
 parse_disk(VireoDomainDef *def, xmlNode *node, GError **error)
 {
     g_autoptr(VireoDiskDef) d = g_new0(VireoDiskDef, 1);
-    VireoDiskDef *disk;
     int type = VIREO_DISK_TYPE_FILE, device = VIREO_DISK_DEVICE_DISK;
 
     if (!vireo_conf_check_node(node, "type device",
@@ -322,12 +321,9 @@ parse_disk(VireoDomainDef *def, xmlNode *node, GError **error)
     /* A CD-ROM is read-only media in libvirt's model. */
     if (d->device == VIREO_DISK_DEVICE_CDROM)
         d->readonly = TRUE;
-    /* libvirt sorts before it derives a missing bus, so a disk without
-     * bus= lands at the end; keep that order. */
-    disk = g_steal_pointer(&d);
-    vireo_domain_disk_insert(def, disk);
-    if (disk->bus == VIREO_DISK_BUS_NONE)
-        disk->bus = disk_default_bus(disk);
+    /* libvirt sorts while the bus is still unknown and derives missing
+     * buses only after all disks are in (vireo_domain_devices_finish). */
+    vireo_domain_disk_insert(def, g_steal_pointer(&d));
     return TRUE;
 }
 
@@ -408,6 +404,12 @@ parse_controller(VireoDomainDef *def, xmlNode *node, GError **error)
         vireo_error_set(error, VIREO_ERR_XML_ERROR,
                         _("invalid value '%s' for attribute 'index' in controller on line %u"),
                         v, c->line);
+        return FALSE;
+    }
+    if (c->type == VIREO_CONTROLLER_TYPE_PCI && c->idx > 255) {
+        vireo_error_set(error, VIREO_ERR_CONFIG_UNSUPPORTED,
+                        _("PCI controller index %d too high, maximum is 255 (line %u)"),
+                        c->idx, c->line);
         return FALSE;
     }
     c->model = vireo_xml_prop_string(node, "model");
@@ -816,12 +818,18 @@ parse_chr(xmlNode *node, VireoChrDeviceType device, GError **error)
     return g_steal_pointer(&chr);
 }
 
-/* A serial port without port= takes the next number after the highest
+/* After all devices are read: missing disk buses, then serial ports.
+ * A serial port without port= takes the next number after the highest
  * one of all serial ports (libvirt looks at the whole list, also at ports
  * written further down). */
 void
 vireo_domain_devices_finish(VireoDomainDef *def)
 {
+    for (guint i = 0; i < def->disks->len; i++) {
+        VireoDiskDef *disk = g_ptr_array_index(def->disks, i);
+        if (disk->bus == VIREO_DISK_BUS_NONE)
+            disk->bus = disk_default_bus(disk);
+    }
     for (guint i = 0; i < def->serials->len; i++) {
         VireoChrDef *chr = g_ptr_array_index(def->serials, i);
         int maxport = -1;
