@@ -746,11 +746,8 @@ chr_source_complete(const VireoChrDef *chr, GError **error)
     case VIREO_CHR_TYPE_FILE:
     case VIREO_CHR_TYPE_PIPE:
     case VIREO_CHR_TYPE_DEV:
-        if (!chr->src_path)
-            missing = "path";
-        break;
     case VIREO_CHR_TYPE_UNIX:
-        if (!chr->src_path && g_strcmp0(chr->src_mode, "bind") != 0)
+        if (!chr->src_path)
             missing = "path";
         break;
     case VIREO_CHR_TYPE_TCP:
