@@ -21,3 +21,4 @@ check_PROGRAMS += tests/test-conf-mutate
 TESTS += tests/test-conf-mutate
 tests_test_conf_mutate_SOURCES = tests/test-conf-mutate.c tests/test-conf-common.c tests/test-conf-common.h
 tests_test_conf_mutate_LDADD = $(CONF_LIBS)
+EXTRA_DIST += docs/conf-differences-from-libvirt.md
