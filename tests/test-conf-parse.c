@@ -323,6 +323,30 @@ test_live_alias(void)
     g_assert_error(err, VIREO_ERROR, VIREO_ERR_CONFIG_UNSUPPORTED);
 }
 
+/* A running domain's pty: path in <source> and, on the console, tty=. */
+static void
+test_live_pty(void)
+{
+    const char *xml =
+        "<domain type='kvm' id='3'>\n  <name>pty</name>\n  <memory>1024</memory>\n"
+        "  <os><type arch='x86_64'>hvm</type></os>\n  <devices>\n"
+        "    <serial type='pty'><source path='/dev/pts/4'/><target port='0'/><alias name='serial0'/></serial>\n"
+        "    <console type='pty' tty='/dev/pts/4'><source path='/dev/pts/4'/>"
+        "<target type='serial' port='0'/><alias name='serial0'/></console>\n"
+        "  </devices>\n</domain>\n";
+    g_autoptr(GError) err = NULL;
+    g_autoptr(VireoDomainDef) def =
+        vireo_domain_def_parse_string(xml, "live.xml", VIREO_DOMAIN_PARSE_LIVE, &err);
+    g_autofree char *live = NULL;
+    g_autofree char *inactive = NULL;
+    g_assert_no_error(err);
+    live = vireo_domain_def_format(def, VIREO_DOMAIN_FORMAT_NONE);
+    inactive = vireo_domain_def_format(def, VIREO_DOMAIN_FORMAT_INACTIVE);
+    g_assert_nonnull(strstr(live, "<console type='pty' tty='/dev/pts/4'>\n      <source path='/dev/pts/4'/>"));
+    g_assert_nonnull(strstr(live, "<serial type='pty'>\n      <source path='/dev/pts/4'/>"));
+    g_assert_null(strstr(inactive, "/dev/pts/4"));
+}
+
 static void
 test_vnc_passwd_secure(void)
 {
@@ -357,5 +381,6 @@ main(int argc, char **argv)
     g_test_add_func("/conf/skip-postparse", test_skip_postparse);
     g_test_add_func("/conf/live-alias", test_live_alias);
     g_test_add_func("/conf/vnc-passwd-secure", test_vnc_passwd_secure);
+    g_test_add_func("/conf/live-pty", test_live_pty);
     return g_test_run();
 }

@@ -777,7 +777,7 @@ parse_chr(xmlNode *node, VireoChrDeviceType device, GError **error)
     g_autoptr(VireoChrDef) chr = g_new0(VireoChrDef, 1);
     int type = VIREO_CHR_TYPE_PTY;
 
-    if (!vireo_conf_check_node(node, "type", "source* target protocol log address alias", error))
+    if (!vireo_conf_check_node(node, "type tty", "source* target protocol log address alias", error))
         return NULL;
     chr->line = vireo_conf_line(node);
     chr->device = device;
@@ -788,6 +788,9 @@ parse_chr(xmlNode *node, VireoChrDeviceType device, GError **error)
         if (!parse_chr_child(chr, c, error))
             return NULL;
     }
+    /* Live XML repeats a pty's path as tty= on the console. */
+    if (chr->type == VIREO_CHR_TYPE_PTY && !chr->src_path)
+        chr->src_path = vireo_xml_prop_string(node, "tty");
     if (!chr_target_type_known(device, chr->target_type)) {
         vireo_error_set(error, VIREO_ERR_CONFIG_UNSUPPORTED,
                         _("unknown target type '%s' specified for character device on line %u"),

@@ -327,7 +327,12 @@ static void
 format_chr(VireoBuf *buf, const VireoChrDef *c, VireoDomainFormatFlags flags)
 {
     const char *elem = vireo_chr_device_type_to_string(c->device);
-    vireo_buf_line(buf, "<%s type='%s'>", elem, vireo_chr_type_to_string(c->type));
+    g_autoptr(GString) tty = g_string_new(NULL);
+    /* libvirt's live XML names the first console's pty in tty= too. */
+    if (c->device == VIREO_CHR_DEVICE_CONSOLE && c->target_port == 0 &&
+        c->type == VIREO_CHR_TYPE_PTY && !(flags & VIREO_DOMAIN_FORMAT_INACTIVE))
+        vireo_buf_attr(tty, "tty", c->src_path);
+    vireo_buf_line(buf, "<%s type='%s'%s>", elem, vireo_chr_type_to_string(c->type), tty->str);
     buf->indent += 2;
     format_chr_source(buf, c, flags);
     if (c->log_file) {
