@@ -30,4 +30,9 @@ if [ "$("$vireo" -q domstate hello)" != "shut off" ]; then
     "$vireo" destroy hello
 fi
 "$vireo" domstate hello --reason
+# once more, paused this time, to show a destroy
+"$vireo" start hello --paused
+"$vireo" list --all
+"$vireo" destroy hello
+"$vireo" domstate hello --reason
 "$vireo" undefine hello

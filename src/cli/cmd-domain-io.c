@@ -44,9 +44,13 @@ vireo_cli_attach_console(VireoStore *store, VireoDom *dom, gboolean resume)
     g_autoptr(VireoQmpClient) qmp = vireo_dom_qmp(store, dom, &err);
     g_autoptr(JsonNode) ret = NULL;
     g_autofree char *pty = NULL;
+    g_autofree char *recorded = vireo_store_run_path(store, dom->name, "pty");
     int fd;
 
-    if (!qmp || !(pty = console_pty(qmp, &err)) ||
+    /* the pty the monitor recorded at start, else ask the VMM */
+    if (!g_file_get_contents(recorded, &pty, NULL, NULL) && qmp)
+        pty = console_pty(qmp, &err);
+    if (!qmp || !pty ||
         (fd = vireo_console_open(pty, &err)) < 0)
         return vireo_cli_fail(err, "%s", _("Failed to get console"));
     if (resume && !(ret = vireo_qmp_client_execute(qmp, "cont", NULL, &err))) {

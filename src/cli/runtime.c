@@ -188,6 +188,29 @@ stop_how(int status)
     }
 }
 
+/* With no monitor to tell, the VMM's last stderr line says why it ended
+ * (docs/runtime.md: "vireo-vmm: domain 'NAME' stopped: <why>"). */
+static StopHow
+stop_how_from_log(VireoStore *store, const char *name, goffset from)
+{
+    g_autofree char *path = g_strdup_printf("%s/log/%s.log", store->run_dir, name);
+    g_autofree char *data = NULL;
+    gsize len = 0;
+    const char *why;
+
+    if (!g_file_get_contents(path, &data, &len, NULL) || from < 0 || (gsize)from > len)
+        return STOP_UNKNOWN;
+    why = g_strrstr(data + from, " stopped: ");
+    if (!why)
+        return STOP_UNKNOWN;
+    why += strlen(" stopped: ");
+    if (g_str_has_prefix(why, "host error"))
+        return STOP_HOST_ERROR;
+    if (g_str_has_prefix(why, "guest crashed"))
+        return STOP_PANICKED;
+    return STOP_EXITED_OK;
+}
+
 static void
 record_shutoff(VireoStore *store, const char *name, gboolean persistent,
                const char *reason)
@@ -264,6 +287,9 @@ finalize_run(VireoStore *store, const char *name, const char *token,
     }
     uuid = g_key_file_get_string(kf, RUN_GROUP, "uuid", NULL);
     transient = g_key_file_get_boolean(kf, RUN_GROUP, "transient", NULL);
+    if (how == STOP_UNKNOWN)
+        how = stop_how_from_log(store, name,
+                                g_key_file_get_int64(kf, RUN_GROUP, "log_offset", NULL));
     stop_reason(store, name, how, &detail, &reason);
     if (g_str_equal(detail, "Crashed"))
         vireo_event_emit(store, name, uuid ? uuid : "", "Crashed", "Panicked");
@@ -626,6 +652,24 @@ monitor_event(VireoStore *store, const char *name, const char *uuid,
     }
 }
 
+/* Keeps the serial console's pty path with the run (run/domains/NAME/pty). */
+static void
+monitor_record_pty(VireoStore *store, const char *name, VireoQmpClient *qmp)
+{
+    g_autoptr(JsonNode) ret = vireo_qmp_client_execute(qmp, "query-chardev", NULL, NULL);
+    JsonArray *arr = ret && JSON_NODE_HOLDS_ARRAY(ret) ? json_node_get_array(ret) : NULL;
+    g_autofree char *path = vireo_store_run_path(store, name, "pty");
+
+    for (guint i = 0; arr && i < json_array_get_length(arr); i++) {
+        JsonObject *o = json_array_get_object_element(arr, i);
+        const char *file = o ? json_object_get_string_member_with_default(o, "filename", "") : "";
+        if (g_str_has_prefix(file, "pty:")) {
+            vireo_store_write_runtime_file(path, file + 4, -1, NULL);
+            return;
+        }
+    }
+}
+
 /* The monitor: parent of the VMM for the VMM's whole life. */
 static void G_GNUC_NORETURN
 monitor_main(VireoStore *store, const char *name, const char *uuid,
@@ -654,6 +698,7 @@ monitor_main(VireoStore *store, const char *name, const char *uuid,
         _exit(1);
     }
     proc_stat(vmm, &state, &start, &cpu);
+    monitor_record_pty(store, name, qmp);
     {
         g_autofree char *msg = g_strdup_printf("OK %d %" G_GUINT64_FORMAT " %d\n",
                                                (int)vmm, start, (int)getpid());
@@ -748,7 +793,7 @@ log_size(VireoStore *store, const char *name)
 static gboolean
 write_run_files(VireoStore *store, const char *name, const char *xml,
                 const VireoDomainSummary *sum, int id, gboolean transient,
-                gboolean paused, const char *token, GError **error)
+                gboolean paused, const char *token, goffset logpos, GError **error)
 {
     g_autofree char *rundir = g_build_filename(store->dom_run_dir, name, NULL);
     g_autofree char *domxml = vireo_store_run_path(store, name, "domain.xml");
@@ -772,6 +817,7 @@ write_run_files(VireoStore *store, const char *name, const char *xml,
     g_key_file_set_string(kf, RUN_GROUP, "token", token);
     g_key_file_set_string(kf, RUN_GROUP, "reason", paused ? "user" : "booted");
     g_key_file_set_int64(kf, RUN_GROUP, "vmm_pid", 0);
+    g_key_file_set_int64(kf, RUN_GROUP, "log_offset", logpos);
     return run_info_save(store, name, kf, error);
 }
 
@@ -820,7 +866,7 @@ vireo_dom_launch(VireoStore *store, const char *name, const char *xml,
     if (!sum || (id = allocate_id(store, error)) < 0)
         return FALSE;
     token = g_strdup_printf("%d-%" G_GINT64_FORMAT, id, g_get_real_time());
-    if (!write_run_files(store, name, xml, sum, id, transient, paused, token, error))
+    if (!write_run_files(store, name, xml, sum, id, transient, paused, token, logpos, error))
         return FALSE;
     argv = vmm_argv(store, name, paused);
     if ((fd = spawn_monitor(store, name, sum->uuidstr, token, argv, error)) < 0)

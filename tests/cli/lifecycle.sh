@@ -4,7 +4,7 @@
 # shutdown through the ACPI power button, destroy of a guest that ignores
 # the button, kill -9 of a VMM, and the store intact afterwards.
 . "$(dirname "$0")/lib.sh"
-N=41
+N=43
 plan $N
 blocker=$(guest_blocker)
 if [ -n "$blocker" ]; then
@@ -59,8 +59,18 @@ if grep -q "ACPI: yes" "$WORK/web.serial"; then
     run shutdown web
     expect_output "shutdown" "Domain 'web' is being shutdown" "$out"
     check "the guest powers off" wait_for 20 state_is web "shut off (shutdown)"
+    # without its monitor, the VMM's last log line gives the reason
+    rm -f "$WORK/web.serial"
+    v -q start web >/dev/null
+    wait_for 20 serial_has web "idle guest ready"
+    kill -9 "$(sed -n 's/^monitor_pid=//p' "$ROOT/run/domains/web/run.ini")"
+    v -q shutdown web >/dev/null
+    check "a power-off seen by no monitor is still a shutdown" wait_for 20 state_is web "shut off (shutdown)"
+    check "the log said why" grep -q "stopped: guest poweroff" "$ROOT/run/log/web.log"
 else
     skip "the VMM gives the guest no ACPI tables yet: $(grep -o 'ACPI: .*' "$WORK/web.serial" | head -n 1)"
+    skip "no ACPI power button yet"
+    skip "no ACPI power button yet"
     skip "no ACPI power button yet"
     v -q destroy web >/dev/null
 fi
