@@ -157,15 +157,18 @@ test_oracle_mutants(gconstpointer data)
         g_autofree char *mutant = conf_test_mutate(rng, input);
         g_autoptr(GError) lerr = NULL;
         g_autoptr(GError) verr = NULL;
-        g_autofree char *theirs = libvirt_format(mutant, &lerr);
         g_autoptr(VireoDomainDef) def =
             vireo_domain_def_parse_string(mutant, "mutant.xml", VIREO_DOMAIN_PARSE_NONE, &verr);
+        g_autofree char *theirs = NULL;
         g_autofree char *ours = NULL;
 
+        /* What vireo refuses is not given to libvirt at all: some of it
+         * (drive controller 9999999) keeps libvirt busy for minutes. */
         if (!def) {
-            vireo_stricter += theirs != NULL;
+            vireo_stricter++;
             continue;
         }
+        theirs = libvirt_format(mutant, &lerr);
         if (!theirs) {
             g_test_message("%s mutant %d: vireo accepts what libvirt refuses (%s):\n%s",
                            name, i, lerr->message, mutant);
@@ -194,7 +197,7 @@ test_oracle_mutants(gconstpointer data)
             g_test_fail();
         }
     }
-    g_test_message("%s: %u mutants accepted by both, %u refused by vireo only",
+    g_test_message("%s: %u mutants accepted by both, %u refused by vireo",
                    name, both, vireo_stricter);
 }
 

@@ -455,7 +455,7 @@ vireo_disk_name_to_index(const char *name)
 {
     static const char *const prefixes[] = { "fd", "hd", "vd", "sd", "xvd", "ubd" };
     const char *p = NULL;
-    int idx = 0;
+    gint64 idx = 0;
     int i;
 
     if (!name)
@@ -477,7 +477,7 @@ vireo_disk_name_to_index(const char *name)
         if (!g_ascii_isdigit(*p))
             return -1;
     }
-    return idx;
+    return idx > G_MAXINT ? -1 : (int)idx;
 }
 
 /* ---- helpers shared by the parsers ------------------------------------ */

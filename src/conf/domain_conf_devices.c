@@ -33,6 +33,19 @@ parse_pci_address(xmlNode *node, VireoDeviceAddress *a, GError **error)
     return TRUE;
 }
 
+/* Every controller an address names gets created, so an absurd index
+ * would create millions of them (libvirt has no limit and spends minutes). */
+static gboolean
+controller_index_ok(xmlNode *node, guint idx, GError **error)
+{
+    if (idx <= VIREO_CONTROLLER_INDEX_MAX)
+        return TRUE;
+    vireo_error_set(error, VIREO_ERR_CONFIG_UNSUPPORTED,
+                    _("controller index %u in the address on line %u is above vireo's limit of %d"),
+                    idx, vireo_conf_line(node), VIREO_CONTROLLER_INDEX_MAX);
+    return FALSE;
+}
+
 gboolean
 vireo_device_address_parse(xmlNode *node, VireoDeviceAddress *a, GError **error)
 {
@@ -47,6 +60,8 @@ vireo_device_address_parse(xmlNode *node, VireoDeviceAddress *a, GError **error)
         if (!vireo_conf_check_leaf(node, "type controller bus target unit", error))
             return FALSE;
         TRY(vireo_xml_prop_uint(node, "controller", 10, 0, &a->controller, error));
+        if (!controller_index_ok(node, a->controller, error))
+            return FALSE;
         TRY(vireo_xml_prop_uint(node, "bus", 10, 0, &a->bus, error));
         TRY(vireo_xml_prop_uint(node, "target", 10, 0, &a->target, error));
         TRY(vireo_xml_prop_uint(node, "unit", 10, 0, &a->unit, error));
@@ -56,6 +71,8 @@ vireo_device_address_parse(xmlNode *node, VireoDeviceAddress *a, GError **error)
         if (!vireo_conf_check_leaf(node, "type controller bus port", error))
             return FALSE;
         TRY(vireo_xml_prop_uint(node, "controller", 10, 0, &a->controller, error));
+        if (!controller_index_ok(node, a->controller, error))
+            return FALSE;
         TRY(vireo_xml_prop_uint(node, "bus", 10, 0, &a->bus, error));
         rc = vireo_xml_prop_uint(node, "port", 10, 0, &a->port, error);
         TRY(rc);
@@ -404,6 +421,12 @@ parse_controller(VireoDomainDef *def, xmlNode *node, GError **error)
         vireo_error_set(error, VIREO_ERR_XML_ERROR,
                         _("invalid value '%s' for attribute 'index' in controller on line %u"),
                         v, c->line);
+        return FALSE;
+    }
+    if (c->idx > VIREO_CONTROLLER_INDEX_MAX && c->type != VIREO_CONTROLLER_TYPE_PCI) {
+        vireo_error_set(error, VIREO_ERR_CONFIG_UNSUPPORTED,
+                        _("controller index %u in the address on line %u is above vireo's limit of %d"),
+                        (guint)c->idx, c->line, VIREO_CONTROLLER_INDEX_MAX);
         return FALSE;
     }
     if (c->type == VIREO_CONTROLLER_TYPE_PCI && c->idx > 255) {

@@ -17,6 +17,9 @@ gboolean vireo_conf_check_leaf(xmlNode *node, const char *attrs,
 
 guint vireo_conf_line(xmlNode *node);
 
+/* Highest controller index vireo accepts (PCI's own limit is 255 too). */
+#define VIREO_CONTROLLER_INDEX_MAX 255
+
 /* A libvirt bitmap attribute ("0-3,^2") in canonical form ("0-1,3"). */
 int vireo_conf_prop_bitmap(xmlNode *node, const char *name, char **out,
                            GError **error);

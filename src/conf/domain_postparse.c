@@ -180,6 +180,12 @@ disk_assign_address(VireoDiskDef *d, GError **error)
     }
     switch (d->bus) {
     case VIREO_DISK_BUS_IDE:
+        if ((guint)idx / 4 > VIREO_CONTROLLER_INDEX_MAX) {
+            vireo_error_set(error, VIREO_ERR_CONFIG_UNSUPPORTED,
+                            _("disk '%s' on line %u would need controller %u, above vireo's limit of %d"),
+                            d->dst, d->line, (guint)idx / 4, VIREO_CONTROLLER_INDEX_MAX);
+            return FALSE;
+        }
         a->type = VIREO_ADDRESS_DRIVE;
         a->controller = idx / 4;
         a->bus = (idx % 4) / 2;
@@ -196,6 +202,12 @@ disk_assign_address(VireoDiskDef *d, GError **error)
         break;
     default:
         return TRUE;
+    }
+    if ((guint)idx / units > VIREO_CONTROLLER_INDEX_MAX) {
+        vireo_error_set(error, VIREO_ERR_CONFIG_UNSUPPORTED,
+                        _("disk '%s' on line %u would need controller %u, above vireo's limit of %d"),
+                        d->dst, d->line, (guint)idx / units, VIREO_CONTROLLER_INDEX_MAX);
+        return FALSE;
     }
     a->type = VIREO_ADDRESS_DRIVE;
     a->controller = idx / units;
