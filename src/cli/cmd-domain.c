@@ -338,6 +338,8 @@ cmd_start(VireoCliContext *ctx, int argc, char **argv)
         return vireo_cli_done(ctx, 1);
     if (dom->active)
         return vireo_cli_done(ctx, vireo_cli_error("%s", _("Domain is already active")));
+    if (vireo_opts_has(&opts, "autodestroy"))
+        return vireo_cli_done(ctx, vireo_cli_error("%s", _("argument unsupported: --autodestroy needs a daemon")));
     console = vireo_opts_has(&opts, "console");
     paused = vireo_opts_has(&opts, "paused");
     /* with --console the VMM starts paused until the console is attached,
@@ -373,6 +375,8 @@ cmd_create(VireoCliContext *ctx, int argc, char **argv)
         !(store = vireo_cli_connect(ctx)))
         return vireo_cli_done(ctx, 1);
     file = vireo_opts_get(&opts, "file");
+    if (vireo_opts_has(&opts, "autodestroy"))
+        return vireo_cli_done(ctx, vireo_cli_error("%s", _("argument unsupported: --autodestroy needs a daemon")));
     console = vireo_opts_has(&opts, "console");
     paused = vireo_opts_has(&opts, "paused");
     if (!(xml = parse_to_xml(file, vireo_opts_has(&opts, "validate"), &err)) ||
@@ -423,6 +427,7 @@ cmd_destroy(VireoCliContext *ctx, int argc, char **argv)
 
 typedef struct {
     const char *qmp;           /* QMP command */
+    gboolean wait_stop;        /* --timeout S waits for the domain to stop */
     const char *fail;          /* N_("Failed to ... domain '%s'") */
     const char *done;          /* N_("Domain '%s' ...\n") */
     const char *event;         /* lifecycle event written on success, or NULL */
@@ -451,6 +456,22 @@ run_qmp_verb(VireoStore *store, const char *name, const QmpVerb *v,
     if (v->event)
         vireo_event_emit(store, name, dom->uuid, v->event, v->detail);
     return TRUE;
+}
+
+/* shutdown --timeout S: virsh returns at once; vireo can wait for the
+ * guest to power off, and fails when it did not in time. */
+static int
+wait_stopped(VireoStore *store, VireoDom *dom, const char *timeout)
+{
+    char *end = NULL;
+    gint64 secs = g_ascii_strtoll(timeout, &end, 10);
+
+    if (!end || *end || secs < 0 || secs > G_MAXINT / 1000)
+        return vireo_cli_error(_("invalid timeout '%s'"), timeout);
+    if (!vireo_dom_wait_stopped(store, dom, (int)secs * 1000))
+        return vireo_cli_error(_("Timed out during operation: domain '%s' is still running after %s seconds"),
+                               dom->name, timeout);
+    return 0;
 }
 
 static int
@@ -483,13 +504,15 @@ qmp_verb(VireoCliContext *ctx, int argc, char **argv, const QmpVerb *v)
         return vireo_cli_done(ctx, vireo_cli_fail(err, _(v->fail), dom->name));
     vireo_cli_extra(ctx, _(v->done), dom->name);
 #pragma GCC diagnostic pop
+    if (v->wait_stop && vireo_opts_has(&opts, "timeout"))
+        return vireo_cli_done(ctx, wait_stopped(store, dom, vireo_opts_get(&opts, "timeout")));
     return vireo_cli_done(ctx, 0);
 }
 
 static int
 cmd_shutdown(VireoCliContext *ctx, int argc, char **argv)
 {
-    static const QmpVerb v = { "system_powerdown", N_("Failed to shutdown domain '%s'"),
+    static const QmpVerb v = { "system_powerdown", TRUE, N_("Failed to shutdown domain '%s'"),
                                N_("Domain '%s' is being shutdown\n"), NULL, NULL, NULL };
     return qmp_verb(ctx, argc, argv, &v);
 }
@@ -497,7 +520,7 @@ cmd_shutdown(VireoCliContext *ctx, int argc, char **argv)
 static int
 cmd_reboot(VireoCliContext *ctx, int argc, char **argv)
 {
-    static const QmpVerb v = { "system_reset", N_("Failed to reboot domain '%s'"),
+    static const QmpVerb v = { "system_reset", FALSE, N_("Failed to reboot domain '%s'"),
                                N_("Domain '%s' is being rebooted\n"), NULL, NULL, NULL };
     return qmp_verb(ctx, argc, argv, &v);
 }
@@ -505,7 +528,7 @@ cmd_reboot(VireoCliContext *ctx, int argc, char **argv)
 static int
 cmd_reset(VireoCliContext *ctx, int argc, char **argv)
 {
-    static const QmpVerb v = { "system_reset", N_("Failed to reset domain '%s'"),
+    static const QmpVerb v = { "system_reset", FALSE, N_("Failed to reset domain '%s'"),
                                N_("Domain '%s' was reset\n"), NULL, NULL, NULL };
     return qmp_verb(ctx, argc, argv, &v);
 }
@@ -513,7 +536,7 @@ cmd_reset(VireoCliContext *ctx, int argc, char **argv)
 static int
 cmd_suspend(VireoCliContext *ctx, int argc, char **argv)
 {
-    static const QmpVerb v = { "stop", N_("Failed to suspend domain '%s'"),
+    static const QmpVerb v = { "stop", FALSE, N_("Failed to suspend domain '%s'"),
                                N_("Domain '%s' suspended\n"), "Suspended", "Paused", "user" };
     return qmp_verb(ctx, argc, argv, &v);
 }
@@ -521,7 +544,7 @@ cmd_suspend(VireoCliContext *ctx, int argc, char **argv)
 static int
 cmd_resume(VireoCliContext *ctx, int argc, char **argv)
 {
-    static const QmpVerb v = { "cont", N_("Failed to resume domain '%s'"),
+    static const QmpVerb v = { "cont", FALSE, N_("Failed to resume domain '%s'"),
                                N_("Domain '%s' resumed\n"), "Resumed", "Unpaused", "unpaused" };
     return qmp_verb(ctx, argc, argv, &v);
 }

@@ -128,6 +128,7 @@ vireo_cli_extra(VireoCliContext *ctx, const char *fmt, ...)
     va_start(ap, fmt);
     vprintf(fmt, ap);
     va_end(ap);
+    fflush(stdout);   /* before any error that follows on stderr */
 }
 
 int

@@ -4,7 +4,7 @@
 # shutdown through the ACPI power button, destroy of a guest that ignores
 # the button, kill -9 of a VMM, and the store intact afterwards.
 . "$(dirname "$0")/lib.sh"
-N=43
+N=50
 plan $N
 blocker=$(guest_blocker)
 if [ -n "$blocker" ]; then
@@ -67,8 +67,15 @@ if grep -q "ACPI: yes" "$WORK/web.serial"; then
     v -q shutdown web >/dev/null
     check "a power-off seen by no monitor is still a shutdown" wait_for 20 state_is web "shut off (shutdown)"
     check "the log said why" grep -q "stopped: guest poweroff" "$ROOT/run/log/web.log"
+    v -q start web >/dev/null
+    wait_for 20 serial_has web "idle guest ready"
+    run shutdown web --timeout 20
+    check "shutdown --timeout waits for the power-off" [ "$rc" -eq 0 ]
+    expect_output "so the domain is off when it returns" "shut off (shutdown)" "$(v -q domstate web --reason)"
 else
     skip "the VMM gives the guest no ACPI tables yet: $(grep -o 'ACPI: .*' "$WORK/web.serial" | head -n 1)"
+    skip "no ACPI power button yet"
+    skip "no ACPI power button yet"
     skip "no ACPI power button yet"
     skip "no ACPI power button yet"
     skip "no ACPI power button yet"
@@ -80,8 +87,10 @@ domain_xml stubborn ignore > "$WORK/stubborn.xml"
 v -q define "$WORK/stubborn.xml" >/dev/null
 v -q start stubborn >/dev/null
 wait_for 20 serial_has stubborn "idle guest ready"
-v -q shutdown stubborn >/dev/null
-sleep 1
+run shutdown stubborn --timeout 1
+expect_output "shutdown --timeout of a guest that ignores the button" "Domain 'stubborn' is being shutdown
+error: Timed out during operation: domain 'stubborn' is still running after 1 seconds" "$out"
+check "shutdown --timeout fails then" [ "$rc" -eq 1 ]
 expect_output "a guest that ignores the power button keeps running" "running (booted)" "$(v -q domstate stubborn --reason)"
 pid=$(vmm_pid stubborn)
 run destroy stubborn
@@ -115,6 +124,16 @@ sed -i "s/^vmm_pid=.*/vmm_pid=$other/" "$ROOT/run/domains/stubborn/run.ini"
 expect_output "a pid reused by another program is not trusted" "shut off (crashed)" "$(v -q domstate stubborn --reason)"
 check "the other program was left alone" kill -0 "$other"
 kill "$other" "$pid" 2>/dev/null
+
+# ---- a VMM that cannot start ----
+sed "s|<kernel>.*</kernel>|<kernel>$WORK/no-such-kernel</kernel>|; s|<name>temp</name>|<name>broken</name>|" "$WORK/stubborn.xml" | sed "s|<name>stubborn</name>|<name>broken</name>|; /<uuid>/d" > "$WORK/broken.xml"
+v -q define "$WORK/broken.xml" >/dev/null
+run start broken
+check "a VMM that fails to start is reported" sh -c "echo \"\$1\" | head -n 2 | tr '\n' '|' | grep -q \"^error: Failed to start domain 'broken'|error: internal error: process exited while connecting to monitor: .*no-such-kernel\"" _ "$out"
+check "start of it exits 1" [ "$rc" -eq 1 ]
+expect_output "it stays shut off" "shut off (unknown)" "$(v -q domstate broken --reason)"
+check "no runtime state is left" [ ! -e "$ROOT/run/domains/broken" ]
+v -q undefine broken >/dev/null
 
 # ---- transient ----
 domain_xml temp ignore > "$WORK/temp.xml"

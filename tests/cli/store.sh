@@ -3,7 +3,7 @@
 # dominfo/domstate/dumpxml of inactive domains, URIs, unknown names and
 # UUIDs, and a corrupted or half-written config in the store.
 . "$(dirname "$0")/lib.sh"
-plan 28
+plan 30
 
 domain_xml alpha ignore > "$WORK/alpha.xml"
 domain_xml beta ignore > "$WORK/beta.xml"
@@ -88,6 +88,11 @@ expect_output "a corrupted domain cannot be looked up" "error: failed to get dom
 run undefine beta
 expect_output "a corrupted config can be undefined" "Domain 'beta' has been undefined" "$out"
 check "the corrupted config is gone" [ ! -e "$ROOT/lib/domains/beta.xml" ]
+
+sed 's|<devices>|<devices><frobnicator/>|' "$WORK/alpha.xml" | sed 's|<name>alpha</name>|<name>delta</name>|' > "$WORK/delta.xml"
+run define --validate "$WORK/delta.xml"
+check "define --validate refuses a schema-invalid domain" sh -c "echo \"\$1\" | head -n 1 | grep -qx 'error: Failed to define domain from $WORK/delta.xml'" _ "$out"
+check "and stores nothing" [ ! -e "$ROOT/lib/domains/delta.xml" ]
 
 run undefine alpha
 expect_output "undefine" "Domain 'alpha' has been undefined" "$out"
