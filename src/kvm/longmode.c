@@ -3,7 +3,7 @@
 #include <config.h>
 #include <string.h>
 #include "kvm/kvm-priv.h"
-#include "util/vireo-error.h"
+#include "kvm/boot-priv.h"
 #include "util/vireo-i18n.h"
 
 #define X86_CR0_PE (1ULL << 0)
@@ -35,21 +35,6 @@ static const guint64 boot_gdt[] = {
     [VIREO_BOOT_TSS >> 3] = GDT_ENTRY(0x808b, 0, 0xfffff), /* busy TSS */
 };
 
-static gboolean
-write_guest(const VireoGuestMemory *gm, guint64 gpa, const void *data,
-            gsize len, GError **error)
-{
-    guint8 *hva = gm->gpa_to_hva(gm->opaque, gpa, len);
-    if (!hva) {
-        vireo_error_set(error, VIREO_ERR_INTERNAL_ERROR,
-                        _("guest RAM does not cover 0x%llx+0x%zx needed for the 64-bit entry"),
-                        (unsigned long long) gpa, len);
-        return FALSE;
-    }
-    memcpy(hva, data, len);
-    return TRUE;
-}
-
 gboolean
 vireo_longmode_write_tables(const VireoGuestMemory *gm, GError **error)
 {
@@ -67,11 +52,13 @@ vireo_longmode_write_tables(const VireoGuestMemory *gm, GError **error)
     for (guint i = 0; i < 4 * 512; i++)
         pd[i] = ((guint64) i << 21) | PTE_PRESENT | PTE_RW | PTE_PS;
 
-    return write_guest(gm, VIREO_BOOT_GDT_ADDR, boot_gdt, sizeof(boot_gdt), error) &&
-           write_guest(gm, VIREO_BOOT_IDT_ADDR, &idt, sizeof(idt), error) &&
-           write_guest(gm, VIREO_BOOT_PML4_ADDR, pml4, sizeof(pml4), error) &&
-           write_guest(gm, VIREO_BOOT_PDPT_ADDR, pdpt, sizeof(pdpt), error) &&
-           write_guest(gm, VIREO_BOOT_PD_ADDR, pd, 4 * 512 * sizeof(guint64), error);
+    return vireo_boot_copy(gm, VIREO_BOOT_GDT_ADDR, boot_gdt, sizeof(boot_gdt),
+                           "GDT", error) &&
+           vireo_boot_copy(gm, VIREO_BOOT_IDT_ADDR, &idt, sizeof(idt), "IDT", error) &&
+           vireo_boot_copy(gm, VIREO_BOOT_PML4_ADDR, pml4, sizeof(pml4), "PML4", error) &&
+           vireo_boot_copy(gm, VIREO_BOOT_PDPT_ADDR, pdpt, sizeof(pdpt), "PDPT", error) &&
+           vireo_boot_copy(gm, VIREO_BOOT_PD_ADDR, pd, 4 * 512 * sizeof(guint64),
+                           _("page tables"), error);
 }
 
 /* kvm_segment from a GDT descriptor, as the CPU would load it. */
