@@ -52,6 +52,9 @@ gboolean vireo_kvm_vcpu_setup_regs(VireoKvmVcpu *vcpu,
                                    const VireoKvmEntry *entry,
                                    GError **error);
 void vireo_kvm_vcpu_free(VireoKvmVcpu *vcpu);
+/* vcpu-run.c */
+void vireo_kvm_install_kick_handler(void);
+gboolean vireo_kvm_vcpu_start_thread(VireoKvmVcpu *vcpu, GError **error);
 /* The signal used to kick vCPU threads out of KVM_RUN. */
 #define VIREO_KVM_KICK_SIGNAL SIGUSR1
 
