@@ -927,6 +927,12 @@ parse_vcpu(VireoDomainDef *def, xmlNode *node, GError **error)
         return FALSE;
     }
     TRY(vireo_conf_prop_bitmap(node, "cpuset", &def->cpuset, error));
+    if (!def->cpuset && xmlHasProp(node, (const xmlChar *)"cpuset")) {
+        g_autofree char *v = vireo_xml_prop_string(node, "cpuset");
+        vireo_error_set(error, VIREO_ERR_CONFIG_UNSUPPORTED,
+                        _("Invalid value of 'cpuset': %s (line %u)"), v, vireo_conf_line(node));
+        return FALSE;
+    }
     /* current='0' would leave no vCPU online. */
     TRY(vireo_xml_prop_uint(node, "current", 10, VIREO_XML_PROP_NONZERO, &def->current_vcpus, error));
     return TRUE;
@@ -1352,11 +1358,21 @@ parse_cpu_numa(VireoCpuDef *cpu, xmlNode *node, GError **error)
         }
         cell = g_new0(VireoNumaCell, 1);
         cell->id = id;
-        cell->memory_kib = bytes / 1024 + (bytes % 1024 ? 1 : 0);
         if (vireo_conf_prop_bitmap(c, "cpus", &cell->cpus, error) < 0) {
             vireo_numa_cell_free(cell);
             return FALSE;
         }
+        for (guint i = 0; cell->cpus && i < cpu->numa->len; i++) {
+            VireoNumaCell *o = g_ptr_array_index(cpu->numa, i);
+            if (o->cpus && bitmaps_intersect(o->cpus, cell->cpus)) {
+                vireo_error_set(error, VIREO_ERR_CONFIG_UNSUPPORTED,
+                                _("NUMA cells %u and %u have overlapping vCPU ids (line %u)"),
+                                cell->id, o->id, vireo_conf_line(c));
+                vireo_numa_cell_free(cell);
+                return FALSE;
+            }
+        }
+        cell->memory_kib = bytes / 1024 + (bytes % 1024 ? 1 : 0);
         cell->mem_access = vireo_xml_prop_string(c, "memAccess");
         if (cell->mem_access && !g_str_equal(cell->mem_access, "shared") &&
             !g_str_equal(cell->mem_access, "private")) {

@@ -94,8 +94,9 @@ vireo_device_address_parse(xmlNode *node, VireoDeviceAddress *a, GError **error)
     case VIREO_ADDRESS_ISA:
         if (!vireo_conf_check_leaf(node, "type iobase irq", error))
             return FALSE;
-        TRY(vireo_xml_prop_uint(node, "iobase", 0, 0, &a->iobase, error));
-        TRY(vireo_xml_prop_uint(node, "irq", 0, 0, &a->irq, error));
+        /* libvirt reads both in hex, with or without 0x. */
+        TRY(vireo_xml_prop_uint(node, "iobase", 16, 0, &a->iobase, error));
+        TRY(vireo_xml_prop_uint(node, "irq", 16, 0, &a->irq, error));
         return TRUE;
     default:
         return vireo_conf_check_leaf(node, "type", error);
@@ -232,7 +233,12 @@ parse_disk_source(VireoDiskDef *d, xmlNode *c, GError **error)
         }
         host = g_new0(VireoNetHost, 1);
         host->name = vireo_xml_prop_string(h, "name");
-        host->port = vireo_xml_prop_string(h, "port");
+        {
+            /* kept as libvirt prints it: a number, none when 0 */
+            guint port = 0;
+            vireo_xml_prop_uint(h, "port", 10, 0, &port, NULL);
+            host->port = port ? g_strdup_printf("%u", port) : NULL;
+        }
         g_ptr_array_add(d->src_hosts, host);
     }
     return TRUE;
@@ -845,6 +851,17 @@ parse_chr(xmlNode *node, VireoChrDeviceType device, GError **error)
  * A serial port without port= takes the next number after the highest
  * one of all serial ports (libvirt looks at the whole list, also at ports
  * written further down). */
+static gboolean
+serial_port_used(GPtrArray *serials, guint port)
+{
+    for (guint i = 0; i < serials->len; i++) {
+        VireoChrDef *o = g_ptr_array_index(serials, i);
+        if (o->has_target_port && o->target_port == port)
+            return TRUE;
+    }
+    return FALSE;
+}
+
 void
 vireo_domain_devices_finish(VireoDomainDef *def)
 {
@@ -852,6 +869,17 @@ vireo_domain_devices_finish(VireoDomainDef *def)
         VireoDiskDef *disk = g_ptr_array_index(def->disks, i);
         if (disk->bus == VIREO_DISK_BUS_NONE)
             disk->bus = disk_default_bus(disk);
+    }
+    /* ISA serial ports first take the lowest free numbers (COM1..) */
+    for (guint i = 0; i < def->serials->len; i++) {
+        VireoChrDef *chr = g_ptr_array_index(def->serials, i);
+        guint port = 0;
+        if (chr->has_target_port || g_strcmp0(chr->target_type, "isa-serial") != 0)
+            continue;
+        while (serial_port_used(def->serials, port))
+            port++;
+        chr->target_port = port;
+        chr->has_target_port = TRUE;
     }
     for (guint i = 0; i < def->serials->len; i++) {
         VireoChrDef *chr = g_ptr_array_index(def->serials, i);

@@ -390,12 +390,14 @@ postparse_graphics(VireoDomainDef *def)
         VireoGraphicsDef *g = g_ptr_array_index(def->graphics, i);
         if (g->type != VIREO_GRAPHICS_VNC)
             continue;
+        /* libvirt: no port or port='-1' means autoport unless autoport=
+         * says otherwise; a port of -1 without autoport is no port. */
+        if (g->autoport == VIREO_TRISTATE_ABSENT)
+            g->autoport = (!g->has_port || g->port == -1) ? VIREO_TRISTATE_YES :
+                                                           VIREO_TRISTATE_NO;
         if (!g->has_port || g->port == -1) {
-            g->autoport = VIREO_TRISTATE_YES;
-            g->port = -1;
-            g->has_port = TRUE;
-        } else if (g->autoport == VIREO_TRISTATE_ABSENT) {
-            g->autoport = VIREO_TRISTATE_NO;
+            g->port = g->autoport == VIREO_TRISTATE_YES ? -1 : 0;
+            g->has_port = g->autoport == VIREO_TRISTATE_YES;
         }
         if (g->listens->len == 0) {
             VireoGraphicsListen *l = g_new0(VireoGraphicsListen, 1);
