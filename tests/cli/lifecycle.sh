@@ -4,7 +4,7 @@
 # shutdown through the ACPI power button, destroy of a guest that ignores
 # the button, kill -9 of a VMM, and the store intact afterwards.
 . "$(dirname "$0")/lib.sh"
-N=50
+N=51
 plan $N
 blocker=$(guest_blocker)
 if [ -n "$blocker" ]; then
