@@ -2,10 +2,10 @@
 # `vireo console` and `start --console`: virsh's banner, the guest's serial
 # output from its first byte, and Ctrl+] detaching.
 . "$(dirname "$0")/lib.sh"
-plan 6
+plan 8
 blocker=$(guest_blocker)
 if [ -n "$blocker" ]; then
-    i=0; while [ $i -lt 6 ]; do skip "$blocker"; i=$((i + 1)); done
+    i=0; while [ $i -lt 8 ]; do skip "$blocker"; i=$((i + 1)); done
     exit 0
 fi
 
@@ -23,6 +23,14 @@ rc=$?
 check "Ctrl+] detaches" [ "$rc" -eq 0 ]
 expect_output "console prints the banner" "Connected to domain 'con'
 Escape character is ^] (Ctrl + ])" "$(head -n 2 "$WORK/detach.out")"
+# on a terminal (script(1) gives one), raw mode and Ctrl+] typed later
+if command -v script >/dev/null 2>&1; then
+    (sleep 1; printf '\035') | timeout 10 script -qec "'$VIREO' console con" /dev/null > "$WORK/tty.out" 2>&1
+    check "Ctrl+] on a terminal detaches" grep -q "Escape character is" "$WORK/tty.out"
+    expect_output "the guest runs on after a detach" "running" "$(v -q domstate con)"
+else
+    skip "script(1) is not installed"; skip "script(1) is not installed"
+fi
 v -q destroy con >/dev/null
 run console con
 expect_output "console of a stopped domain" "error: The domain is not running" "$out"
