@@ -267,13 +267,10 @@ start_locked(VireoStore *store, const char *name, const char *xml,
         transient = FALSE;
     if (!vireo_dom_launch(store, name, xml, transient, paused || hold, error))
         return FALSE;
-    {
-        g_autoptr(VireoDom) now = vireo_dom_load(store, name, NULL);
-        const char *uuid = now ? now->uuid : "";
-        vireo_event_emit(store, name, uuid, "Started", "Booted");
-        if (paused)
-            vireo_event_emit(store, name, uuid, "Suspended", "Paused");
-    }
+    /* the uuid as started: the new XML's for create, else the config's */
+    vireo_event_emit(store, name, sum ? sum->uuidstr : dom->uuid, "Started", "Booted");
+    if (paused)
+        vireo_event_emit(store, name, sum ? sum->uuidstr : dom->uuid, "Suspended", "Paused");
     return TRUE;
 }
 
