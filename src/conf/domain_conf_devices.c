@@ -328,6 +328,14 @@ parse_disk(VireoDomainDef *def, xmlNode *node, GError **error)
                         _("missing disk target (disk on line %u)"), d->line);
         return FALSE;
     }
+    if ((d->device == VIREO_DISK_DEVICE_FLOPPY) != g_str_has_prefix(d->dst, "fd")) {
+        vireo_error_set(error, VIREO_ERR_INTERNAL_ERROR,
+                        d->device == VIREO_DISK_DEVICE_FLOPPY ?
+                        _("Invalid floppy device name: %s (disk on line %u)") :
+                        _("Invalid harddisk device name: %s (disk on line %u)"),
+                        d->dst, d->line);
+        return FALSE;
+    }
     if (vireo_disk_name_to_index(d->dst) < 0) {
         vireo_error_set(error, VIREO_ERR_INTERNAL_ERROR,
                         _("Invalid harddisk device name: %s (disk on line %u)"), d->dst, d->line);
@@ -554,7 +562,12 @@ parse_net_child(VireoNetDef *n, xmlNode *c, GError **error)
         if (!vireo_conf_check_leaf(c, attr, error))
             return FALSE;
         g_free(*slot);
-        return vireo_xml_prop_string_req(c, attr, slot, error) > 0;
+        if (vireo_xml_prop_string_req(c, attr, slot, error) < 0)
+            return FALSE;
+        /* <script path=''/> is no script, as libvirt reads it. */
+        if (!**slot)
+            g_clear_pointer(slot, g_free);
+        return TRUE;
     }
     if (g_str_equal(name, "driver")) {
         if (!vireo_conf_check_leaf(c, "name queues", error))
@@ -851,12 +864,14 @@ parse_chr(xmlNode *node, VireoChrDeviceType device, GError **error)
  * A serial port without port= takes the next number after the highest
  * one of all serial ports (libvirt looks at the whole list, also at ports
  * written further down). */
+/* Only other ISA serial ports count here, as in libvirt. */
 static gboolean
-serial_port_used(GPtrArray *serials, guint port)
+isa_serial_port_used(GPtrArray *serials, guint port)
 {
     for (guint i = 0; i < serials->len; i++) {
         VireoChrDef *o = g_ptr_array_index(serials, i);
-        if (o->has_target_port && o->target_port == port)
+        if (o->has_target_port && o->target_port == port &&
+            g_strcmp0(o->target_type, "isa-serial") == 0)
             return TRUE;
     }
     return FALSE;
@@ -876,7 +891,7 @@ vireo_domain_devices_finish(VireoDomainDef *def)
         guint port = 0;
         if (chr->has_target_port || g_strcmp0(chr->target_type, "isa-serial") != 0)
             continue;
-        while (serial_port_used(def->serials, port))
+        while (isa_serial_port_used(def->serials, port))
             port++;
         chr->target_port = port;
         chr->has_target_port = TRUE;

@@ -451,13 +451,14 @@ format_memballoon(VireoBuf *buf, const VireoMemballoonDef *m, VireoDomainFormatF
     g_autoptr(GString) s = attrs_new();
     vireo_buf_attr(s, "model", m->model);
     vireo_buf_attr(s, "autodeflate", onoff(m->autodeflate));
-    if (!m->has_stats_period && !has_info(0, m->alias, &m->address, flags)) {
+    gboolean stats = m->has_stats_period && m->stats_period;
+    if (!stats && !has_info(0, m->alias, &m->address, flags)) {
         vireo_buf_line(buf, "<memballoon%s/>", s->str);
         return;
     }
     vireo_buf_line(buf, "<memballoon%s>", s->str);
     buf->indent += 2;
-    if (m->has_stats_period)
+    if (stats)
         vireo_buf_line(buf, "<stats period='%u'/>", m->stats_period);
     format_info(buf, 0, m->alias, &m->address, flags);
     buf->indent -= 2;

@@ -216,6 +216,62 @@ disk_assign_address(VireoDiskDef *d, GError **error)
     return TRUE;
 }
 
+/* Floppies sit on the floppy controller and nothing else does. */
+static gboolean
+disk_bus_fits(const VireoDiskDef *d, GError **error)
+{
+    gboolean floppy = d->device == VIREO_DISK_DEVICE_FLOPPY;
+    if (floppy == (d->bus == VIREO_DISK_BUS_FDC))
+        return TRUE;
+    vireo_error_set(error, VIREO_ERR_INTERNAL_ERROR,
+                    floppy ? _("Invalid bus type '%s' for floppy disk (line %u)") :
+                             _("Invalid bus type '%s' for disk (line %u)"),
+                    vireo_disk_bus_to_string(d->bus), d->line);
+    return FALSE;
+}
+
+/* The address kinds a disk on each bus can have (libvirt's rules). */
+static gboolean
+disk_address_fits(const VireoDiskDef *d, GError **error)
+{
+    VireoAddressType t = d->address.type;
+    gboolean drive_bus = d->bus == VIREO_DISK_BUS_IDE || d->bus == VIREO_DISK_BUS_FDC ||
+                         d->bus == VIREO_DISK_BUS_SCSI || d->bus == VIREO_DISK_BUS_SATA;
+    if (t == VIREO_ADDRESS_NONE || (drive_bus && t == VIREO_ADDRESS_DRIVE) ||
+        (!drive_bus && t != VIREO_ADDRESS_DRIVE))
+        return TRUE;
+    vireo_error_set(error, VIREO_ERR_CONFIG_UNSUPPORTED,
+                    _("Invalid address type '%s' for the disk '%s' with the bus type '%s' (line %u)"),
+                    vireo_address_type_to_string(t), d->dst, vireo_disk_bus_to_string(d->bus),
+                    d->line);
+    return FALSE;
+}
+
+/* Two disks of one bus on the same drive address. */
+static gboolean
+disk_drive_addresses_unique(const VireoDomainDef *def, GError **error)
+{
+    for (guint i = 0; i < def->disks->len; i++) {
+        VireoDiskDef *a = g_ptr_array_index(def->disks, i);
+        if (a->address.type != VIREO_ADDRESS_DRIVE)
+            continue;
+        for (guint j = i + 1; j < def->disks->len; j++) {
+            VireoDiskDef *b = g_ptr_array_index(def->disks, j);
+            if (b->address.type != VIREO_ADDRESS_DRIVE || a->bus != b->bus ||
+                a->address.controller != b->address.controller ||
+                a->address.bus != b->address.bus || a->address.target != b->address.target ||
+                a->address.unit != b->address.unit)
+                continue;
+            vireo_error_set(error, VIREO_ERR_CONFIG_UNSUPPORTED,
+                            _("Found duplicate drive address for disk with target name '%s' controller='%u' bus='%u' target='%u' unit='%u' (line %u)"),
+                            b->dst, b->address.controller, b->address.bus, b->address.target,
+                            b->address.unit, b->line);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
 static gboolean
 has_controller(const VireoDomainDef *def, VireoControllerType type, int idx)
 {
@@ -287,9 +343,13 @@ postparse_controllers(VireoDomainDef *def, GError **error)
 {
     for (guint i = 0; i < def->disks->len; i++) {
         disk_empty_media(g_ptr_array_index(def->disks, i));
-        if (!disk_assign_address(g_ptr_array_index(def->disks, i), error))
+        if (!disk_bus_fits(g_ptr_array_index(def->disks, i), error) ||
+            !disk_address_fits(g_ptr_array_index(def->disks, i), error) ||
+            !disk_assign_address(g_ptr_array_index(def->disks, i), error))
             return FALSE;
     }
+    if (!disk_drive_addresses_unique(def, error))
+        return FALSE;
     assign_controller_indexes(def);
     /* Same order as libvirt's virDomainDefAddImplicitControllers. */
     add_disk_controllers(def, VIREO_CONTROLLER_TYPE_SCSI, VIREO_DISK_BUS_SCSI);
