@@ -177,6 +177,35 @@ test_missing_device(void)
     g_assert_nonnull(strstr(err->message, "/nonexistent/kvm"));
 }
 
+/* Guest RAM in 2 MiB huge pages: mapped when the host has them reserved,
+ * otherwise a clear error naming the page size (never a silent fallback). */
+static void
+test_hugepages(void)
+{
+    if (!have_kvm())
+        return;
+    Fixture f;
+    fixture_init(&f, NULL);
+    f.mem.hugepage_size = 2 << 20;
+    f.mem.nosharepages = TRUE;
+    g_autoptr(GError) err = NULL;
+    g_autofree char *nr = NULL;
+    gboolean reserved =
+        g_file_get_contents("/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages",
+                            &nr, NULL, NULL) &&
+        g_ascii_strtoull(nr, NULL, 10) >= GUEST_RAM / (2 << 20);
+    f.vm = vireo_kvm_vm_new(&f.mem, &err);
+    if (reserved) {
+        g_assert_no_error(err);
+        g_assert_nonnull(vireo_kvm_vm_gpa_to_hva(f.vm, GUEST_RAM - 1, 1));
+    } else {
+        g_assert_null(f.vm);
+        g_assert_error(err, VIREO_ERROR, VIREO_ERR_NO_MEMORY);
+        g_assert_nonnull(strstr(err->message, "2048 KiB huge pages"));
+    }
+    fixture_clear(&f);
+}
+
 /* out 'O','K' to 0x3f8, then the low 32 bits of RSI to PORT_VALUE. */
 static const guint8 code_hello[] = {
     0x66, 0xba, 0xf8, 0x03,             /* mov dx, 0x3f8 */
@@ -344,6 +373,7 @@ main(int argc, char **argv)
     g_test_add_func("/kvm/probe", test_probe);
     g_test_add_func("/kvm/missing-device", test_missing_device);
     g_test_add_func("/kvm/hello", test_hello);
+    g_test_add_func("/kvm/hugepages", test_hugepages);
     g_test_add_func("/kvm/cpuid", test_cpuid);
     g_test_add_func("/kvm/x2apic-id", test_x2apic_id);
     g_test_add_func("/kvm/pause-resume", test_pause_resume);

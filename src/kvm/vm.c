@@ -93,7 +93,10 @@ vm_map_ram(VireoKvmVm *vm, const VireoMemoryDesc *mem, GError **error)
         return FALSE;
     }
     if (mem->hugepage_size) {
-        flags |= MAP_HUGETLB;
+        /* Huge pages are reserved at mmap time only without MAP_NORESERVE;
+         * with it, a host short of pages would SIGBUS the VMM when the
+         * guest first touches its RAM. */
+        flags = (flags & ~MAP_NORESERVE) | MAP_HUGETLB;
         if (mem->hugepage_size == (1ULL << 30))
             flags |= 30 << MAP_HUGE_SHIFT;
         else
