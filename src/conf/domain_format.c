@@ -187,7 +187,18 @@ static void
 format_sysinfo(VireoBuf *buf, const VireoSysinfoDef *si)
 {
     g_autoptr(GString) a = g_string_new(NULL);
+    gboolean empty = TRUE;
     vireo_buf_attr(a, "type", si->type);
+    empty &= !si->bios || si->bios->len == 0;
+    empty &= !si->system || si->system->len == 0;
+    empty &= !si->chassis || si->chassis->len == 0;
+    empty &= !si->oem_strings || si->oem_strings->len == 0;
+    for (guint i = 0; si->base_boards && i < si->base_boards->len; i++)
+        empty &= ((GPtrArray *)g_ptr_array_index(si->base_boards, i))->len == 0;
+    if (empty) {
+        vireo_buf_line(buf, "<sysinfo%s/>", a->str);
+        return;
+    }
     vireo_buf_line(buf, "<sysinfo%s>", a->str);
     buf->indent += 2;
     format_sysinfo_block(buf, "bios", si->bios);

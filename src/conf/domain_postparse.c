@@ -37,6 +37,10 @@ sysinfo_uuid(VireoDomainDef *def, GError **error)
                                 _("malformed <sysinfo> uuid element (sysinfo on line %u)"), si->line);
                 return FALSE;
             }
+            /* libvirt keeps it as a UUID, so it comes back canonical. */
+            g_free(e->value);
+            e->value = g_malloc(37);
+            vireo_uuid_format(u, e->value);
             if (bytes_all_zero(def->uuid, 16)) {
                 memcpy(def->uuid, u, 16);
             } else if (memcmp(def->uuid, u, 16) != 0) {
