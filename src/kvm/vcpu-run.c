@@ -98,6 +98,22 @@ append_registers(VireoKvmVcpu *vcpu, GString *out)
                                sregs.cs.l, sregs.cs.db);
 }
 
+/* For an emulation failure KVM may hand over the instruction it could not
+ * emulate (the ABI part of struct emulation_failure): say which it was. */
+static void
+append_failed_instruction(const struct kvm_run *run, GString *out)
+{
+    if (run->internal.suberror != KVM_INTERNAL_ERROR_EMULATION ||
+        run->emulation_failure.ndata < 3 ||
+        !(run->emulation_failure.flags & KVM_INTERNAL_ERROR_EMULATION_FLAG_INSTRUCTION_BYTES))
+        return;
+    guint len = MIN(run->emulation_failure.insn_size,
+                    sizeof(run->emulation_failure.insn_bytes));
+    g_string_append(out, ", instruction bytes:");
+    for (guint i = 0; i < len; i++)
+        g_string_append_printf(out, " %02x", run->emulation_failure.insn_bytes[i]);
+}
+
 static char *
 describe_failed_exit(VireoKvmVcpu *vcpu)
 {
@@ -112,6 +128,7 @@ describe_failed_exit(VireoKvmVcpu *vcpu)
             g_string_append(out, ", extra data:");
         for (guint i = 0; i < n; i++)
             g_string_append_printf(out, " %llx", run->internal.data[i]);
+        append_failed_instruction(run, out);
     } else if (run->exit_reason == KVM_EXIT_FAIL_ENTRY) {
         g_string_append_printf(out, "KVM entry failed on vCPU %u, hardware error 0x%llx",
                                vcpu->index,
