@@ -565,7 +565,7 @@ parse_net_child(VireoNetDef *n, xmlNode *c, GError **error)
         if (vireo_xml_prop_string_req(c, attr, slot, error) < 0)
             return FALSE;
         /* <script path=''/> is no script, as libvirt reads it. */
-        if (!**slot)
+        if (slot == &n->script_path && !**slot)
             g_clear_pointer(slot, g_free);
         return TRUE;
     }

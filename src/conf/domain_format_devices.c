@@ -26,8 +26,9 @@ vireo_device_address_format(VireoBuf *buf, const VireoDeviceAddress *a)
     case VIREO_ADDRESS_NONE:
         return;
     case VIREO_ADDRESS_PCI:
-        /* An all-zero PCI address means "not assigned yet" to libvirt. */
-        if (a->domain || a->bus || a->slot || a->function)
+        /* Domain, bus and slot 0 mean "not assigned yet" to libvirt
+         * (whatever the function). */
+        if (a->domain || a->bus || a->slot)
             g_string_append_printf(s, " domain='0x%04x' bus='0x%02x' slot='0x%02x' function='0x%x'",
                                    a->domain, a->bus, a->slot, a->function);
         vireo_buf_attr(s, "multifunction", onoff(a->multifunction));

@@ -365,6 +365,47 @@ postparse_controllers(VireoDomainDef *def, GError **error)
     return TRUE;
 }
 
+/* libvirt fills a network disk host's missing port with the protocol's
+ * well-known one (virStorageSourceNetworkDefaultPort). */
+static void
+postparse_disk_ports(VireoDomainDef *def)
+{
+    static const struct { const char *protocol; const char *port; } defaults[] = {
+        { "http", "80" }, { "https", "443" }, { "ftp", "21" }, { "ftps", "990" },
+        { "tftp", "69" }, { "sheepdog", "7000" }, { "nbd", "10809" }, { "ssh", "22" },
+        { "iscsi", "3260" }, { "gluster", "24007" }, { "vxhs", "9999" },
+    };
+    for (guint i = 0; i < def->disks->len; i++) {
+        VireoDiskDef *d = g_ptr_array_index(def->disks, i);
+        for (guint h = 0; d->src_hosts && h < d->src_hosts->len; h++) {
+            VireoNetHost *host = g_ptr_array_index(d->src_hosts, h);
+            for (gsize k = 0; !host->port && k < G_N_ELEMENTS(defaults); k++) {
+                if (g_strcmp0(d->src_protocol, defaults[k].protocol) == 0)
+                    host->port = g_strdup(defaults[k].port);
+            }
+        }
+    }
+}
+
+/* Two serial ports on one port number. */
+static gboolean
+serial_ports_unique(const VireoDomainDef *def, GError **error)
+{
+    for (guint i = 0; i < def->serials->len; i++) {
+        VireoChrDef *a = g_ptr_array_index(def->serials, i);
+        for (guint j = i + 1; j < def->serials->len; j++) {
+            VireoChrDef *b = g_ptr_array_index(def->serials, j);
+            if (a->target_port != b->target_port)
+                continue;
+            vireo_error_set(error, VIREO_ERR_INTERNAL_ERROR,
+                            _("target port '%u' already allocated (serial on line %u)"),
+                            b->target_port, b->line);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
 /* ---- interfaces -------------------------------------------------------- */
 static void
 postparse_nets(VireoDomainDef *def)
@@ -551,7 +592,10 @@ vireo_domain_def_postparse(VireoDomainDef *def, GError **error)
     postparse_lifecycle(def);
     if (!postparse_controllers(def, error))
         return FALSE;
+    postparse_disk_ports(def);
     postparse_nets(def);
+    if (!serial_ports_unique(def, error))
+        return FALSE;
     if (!postparse_consoles(def, error))
         return FALSE;
     postparse_graphics(def);
