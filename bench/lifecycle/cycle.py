@@ -180,7 +180,11 @@ def report(name, rows):
     cycle = statistics.median(totals) if totals else None
     print(f'  {"whole cycle":18} {ms(cycle)}')
     if totals:
-        print(f'  cycles per second  {len(totals) / sum(totals):9.2f}')
+        print(f'  cycles per second  {len(totals) / sum(totals):9.2f} '
+              f'(from the median cycle: {1 / cycle:.2f})')
+    slow = [r['destroy'] for r in rows if r['destroy'] > 9.5]
+    if slow:
+        print(f'  destroys that waited 10 s for SIGKILL (vireo-vmm ignored SIGTERM): {len(slow)}')
     return cycle
 
 
