@@ -393,7 +393,8 @@ VIREO_ENUM_DECL(vireo_disk_discard);
 
 typedef struct {
     char *name;                     /* host name */
-    char *port;                     /* NULL when absent */
+    char *port;                     /* NULL when absent; post-parse fills the
+                                     * protocol's well-known port (nbd 10809) */
 } VireoNetHost;
 
 typedef struct {
@@ -608,7 +609,7 @@ typedef struct {
     VireoGraphicsType type;
     int port;                       /* -1: autoport */
     gboolean has_port;
-    VireoTristate autoport;
+    VireoTristate autoport;         /* after post-parse YES (port -1) or NO */
     int websocket;                  /* 0: none; -1: auto */
     gboolean has_websocket;
     char *passwd;
