@@ -94,15 +94,16 @@ expect_unsupported(const char *body, const char *text)
     g_assert_error(err, VIREO_ERROR, VIREO_ERR_CONFIG_UNSUPPORTED);
     if (!strstr(err->message, text))
         g_error("error '%s' lacks '%s'", err->message, text);
-    /* libvirt's wording for the code, and the file name in front */
-    g_assert_true(g_str_has_prefix(err->message, "unit.xml: unsupported configuration: "));
+    /* FILE:LINE in front, then libvirt's wording for the code */
+    g_assert_true(g_str_has_prefix(err->message, "unit.xml:"));
+    g_assert_nonnull(strstr(err->message, ": unsupported configuration: "));
 }
 
 static void
 test_unsupported(void)
 {
     expect_unsupported("  <devices>\n    <hostdev mode='subsystem' type='pci'/>\n  </devices>\n",
-                       "element 'hostdev' on line 6 is not supported");
+                       "unit.xml:6: unsupported configuration: element 'hostdev' on line 6 is not supported");
     expect_unsupported("  <blkiotune><weight>500</weight></blkiotune>\n",
                        "element 'blkiotune' on line 5 is not supported");
     expect_unsupported("  <devices>\n    <disk type='file'>\n      <source file='/a' startupPolicy='optional'/>\n"

@@ -8,6 +8,25 @@
 #include "util/vireo-error.h"
 #include "util/vireo-i18n.h"
 
+/* "FILE:LINE: message", the line taken from the message's own "line N"
+ * (every parser message names the line of the node it is about). */
+static void
+prefix_location(GError **error, const char *url)
+{
+    g_autoptr(GRegex) re = NULL;
+    g_autoptr(GMatchInfo) mi = NULL;
+    g_autofree char *line = NULL;
+    if (!error || !*error)
+        return;
+    re = g_regex_new("line ([0-9]+)", 0, 0, NULL);
+    if (g_regex_match(re, (*error)->message, 0, &mi))
+        line = g_match_info_fetch(mi, 1);
+    if (line)
+        g_prefix_error(error, "%s:%s: ", url, line);
+    else
+        g_prefix_error(error, "%s: ", url);
+}
+
 VireoDomainDef *
 vireo_domain_def_parse_node(xmlDoc *doc, xmlNode *root,
                             VireoDomainParseFlags flags, GError **error)
@@ -20,13 +39,13 @@ vireo_domain_def_parse_node(xmlDoc *doc, xmlNode *root,
         return NULL;
     def = vireo_domain_def_parse_xml(doc, root, flags, error);
     if (!def) {
-        g_prefix_error(error, "%s: ", url);
+        prefix_location(error, url);
         return NULL;
     }
     if (flags & VIREO_DOMAIN_PARSE_SKIP_POSTPARSE)
         return g_steal_pointer(&def);
     if (!vireo_domain_def_postparse(def, error)) {
-        g_prefix_error(error, "%s: ", url);
+        prefix_location(error, url);
         return NULL;
     }
     /* Validation names FILE:LINE itself, from the lines the parser kept. */
