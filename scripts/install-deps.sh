@@ -5,7 +5,7 @@ set -e
 PKGS="build-essential autoconf automake autopoint gettext pkg-config
  libxml2-dev libxml2-utils libglib2.0-dev libjson-glib-dev
  libvirt-dev libvirt-clients qemu-system-x86 qemu-utils socat busybox-static
- acpica-tools cpio python3 clang locales"
+ acpica-tools cpio lz4 python3 clang locales"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
