@@ -46,6 +46,26 @@ controller_index_ok(xmlNode *node, guint idx, GError **error)
     return FALSE;
 }
 
+/* A USB port is a hub path: up to four dot-separated numbers ("1.2"). */
+static gboolean
+usb_port_valid(xmlNode *node, const char *port, GError **error)
+{
+    g_auto(GStrv) parts = NULL;
+    gboolean ok;
+    if (!port)
+        return TRUE;
+    parts = g_strsplit(port, ".", -1);
+    ok = g_strv_length(parts) >= 1 && g_strv_length(parts) <= 4;
+    for (char **p = parts; ok && *p; p++)
+        ok = g_ascii_string_to_unsigned(*p, 10, 0, G_MAXUINT, NULL, NULL);
+    if (ok)
+        return TRUE;
+    vireo_error_set(error, VIREO_ERR_INTERNAL_ERROR,
+                    _("Cannot parse <address> 'port' attribute '%s' on line %u"),
+                    port, vireo_conf_line(node));
+    return FALSE;
+}
+
 gboolean
 vireo_device_address_parse(xmlNode *node, VireoDeviceAddress *a, GError **error)
 {
@@ -90,7 +110,7 @@ vireo_device_address_parse(xmlNode *node, VireoDeviceAddress *a, GError **error)
             return FALSE;
         TRY(vireo_xml_prop_uint(node, "bus", 10, 0, &a->bus, error));
         a->usb_port = vireo_xml_prop_string(node, "port");
-        return TRUE;
+        return usb_port_valid(node, a->usb_port, error);
     case VIREO_ADDRESS_ISA:
         if (!vireo_conf_check_leaf(node, "type iobase irq", error))
             return FALSE;
@@ -352,6 +372,11 @@ parse_disk(VireoDomainDef *def, xmlNode *node, GError **error)
     /* A CD-ROM is read-only media in libvirt's model. */
     if (d->device == VIREO_DISK_DEVICE_CDROM)
         d->readonly = TRUE;
+    /* Removable media without any <source> is an empty drive, which
+     * libvirt writes as type='file' whatever was given. */
+    if (!vireo_xml_child(node, "source") &&
+        (d->device == VIREO_DISK_DEVICE_CDROM || d->device == VIREO_DISK_DEVICE_FLOPPY))
+        d->type = VIREO_DISK_TYPE_FILE;
     /* libvirt sorts while the bus is still unknown and derives missing
      * buses only after all disks are in (vireo_domain_devices_finish). */
     vireo_domain_disk_insert(def, g_steal_pointer(&d));

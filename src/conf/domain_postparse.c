@@ -159,15 +159,6 @@ postparse_lifecycle(VireoDomainDef *def)
 
 /* ---- disks and controllers --------------------------------------------- */
 /* libvirt's virDomainDiskDefAssignAddress for the buses with drive addresses. */
-/* An empty CD-ROM or floppy has no block device behind it; libvirt
- * writes it as type='file'. */
-static void
-disk_empty_media(VireoDiskDef *d)
-{
-    if (!d->src_path && !d->src_protocol && !d->src_pool)
-        d->type = VIREO_DISK_TYPE_FILE;
-}
-
 static gboolean
 disk_assign_address(VireoDiskDef *d, GError **error)
 {
@@ -346,7 +337,6 @@ static gboolean
 postparse_controllers(VireoDomainDef *def, GError **error)
 {
     for (guint i = 0; i < def->disks->len; i++) {
-        disk_empty_media(g_ptr_array_index(def->disks, i));
         if (!disk_bus_fits(g_ptr_array_index(def->disks, i), error) ||
             !disk_address_fits(g_ptr_array_index(def->disks, i), error) ||
             !disk_assign_address(g_ptr_array_index(def->disks, i), error))
@@ -387,10 +377,20 @@ postparse_disk_ports(VireoDomainDef *def)
     }
 }
 
-/* Two serial ports on one port number. */
+/* Two serial ports on one port number; at most four ISA ports (COM1-4). */
 static gboolean
 serial_ports_unique(const VireoDomainDef *def, GError **error)
 {
+    guint isa = 0;
+    for (guint i = 0; i < def->serials->len; i++) {
+        VireoChrDef *c = g_ptr_array_index(def->serials, i);
+        if (g_strcmp0(c->target_type, "isa-serial") == 0 && (++isa > 4 || c->target_port > 3)) {
+            vireo_error_set(error, VIREO_ERR_INTERNAL_ERROR,
+                            _("Maximum supported number of ISA serial ports is '4' (serial on line %u)"),
+                            c->line);
+            return FALSE;
+        }
+    }
     for (guint i = 0; i < def->serials->len; i++) {
         VireoChrDef *a = g_ptr_array_index(def->serials, i);
         for (guint j = i + 1; j < def->serials->len; j++) {
