@@ -22,5 +22,5 @@ CLEANFILES += tests/cli/idle.elf tests/cli/idle.guest.o
 check_PROGRAMS += tests/test-cli-store
 TESTS += tests/test-cli-store
 tests_test_cli_store_SOURCES = tests/test-cli-store.c src/cli/store.c \
-	src/cli/runtime.c src/cli/events.c src/cli/qmp-client.c
+	src/cli/runtime.c src/cli/launch.c src/cli/events.c src/cli/qmp-client.c
 tests_test_cli_store_LDADD = $(UTIL_LIBS)

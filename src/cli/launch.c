@@ -1,0 +1,381 @@
+/* vireo: starting a domain: the run directory, the monitor process and
+ * the vireo-vmm it runs (see runtime.h for why there is a monitor). */
+#include <config.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+#include "cli/runtime.h"
+#include "cli/runtime-priv.h"
+#include "cli/events.h"
+#include "util/vireo-error.h"
+#include "util/vireo-i18n.h"
+
+/* ---- launching ----------------------------------------------------------- */
+
+char *
+vireo_vmm_path(void)
+{
+    const char *env = g_getenv("VIREO_VMM");
+    g_autofree char *self = g_file_read_link("/proc/self/exe", NULL);
+    g_autofree char *dir = self ? g_path_get_dirname(self) : NULL;
+    g_autofree char *next = dir ? g_build_filename(dir, "vireo-vmm", NULL) : NULL;
+
+    if (env && *env)
+        return g_strdup(env);
+    if (next && g_file_test(next, G_FILE_TEST_IS_EXECUTABLE))
+        return g_steal_pointer(&next);
+    return g_build_filename(VIREO_BINDIR, "vireo-vmm", NULL);
+}
+
+char *
+vireo_dom_live_xml(const char *xml, int id, GError **error)
+{
+    const char *root = strstr(xml, "<domain");
+    const char *end = root ? strchr(root, '>') : NULL;
+    const char *type = root ? strstr(root, " type=") : NULL;
+    const char *at;
+
+    if (!end) {
+        vireo_error_set(error, VIREO_ERR_XML_ERROR, "%s",
+                        _("expected root element 'domain'"));
+        return NULL;
+    }
+    /* libvirt writes id right after type: <domain type='kvm' id='1'> */
+    at = end;
+    if (type && type < end) {
+        char q = type[6];
+        const char *close = strchr(type + 7, q);
+        if (close && close < end)
+            at = close + 1;
+    }
+    if (at > root && at[-1] == '/')
+        at--;
+    return g_strdup_printf("%.*s id='%d'%s", (int)(at - xml), xml, id, at);
+}
+
+static char **
+vmm_argv(VireoStore *store, const char *name, gboolean paused)
+{
+    GPtrArray *argv = g_ptr_array_new();
+    g_autofree char *xml = vireo_store_run_path(store, name, "domain.xml");
+    g_autofree char *qmp = vireo_store_run_path(store, name, "qmp.sock");
+    g_autofree char *mon = vireo_store_run_path(store, name, "mon.sock");
+    g_autofree char *pid = vireo_store_run_path(store, name, "vmm.pid");
+
+    g_ptr_array_add(argv, vireo_vmm_path());
+    g_ptr_array_add(argv, g_strdup("--domain"));
+    g_ptr_array_add(argv, g_strdup(xml));
+    g_ptr_array_add(argv, g_strdup("--qmp"));
+    g_ptr_array_add(argv, g_strconcat("unix:", qmp, NULL));
+    g_ptr_array_add(argv, g_strdup("--qmp"));
+    g_ptr_array_add(argv, g_strconcat("unix:", mon, NULL));
+    g_ptr_array_add(argv, g_strdup("--pidfile"));
+    g_ptr_array_add(argv, g_strdup(pid));
+    if (paused)
+        g_ptr_array_add(argv, g_strdup("--paused"));
+    g_ptr_array_add(argv, NULL);
+    return (char **)g_ptr_array_free(argv, FALSE);
+}
+
+static void
+redirect_stdio(const char *log)
+{
+    int null = open("/dev/null", O_RDWR);
+    int out = log ? open(log, O_WRONLY | O_APPEND | O_CREAT, 0600) : null;
+    dup2(null, 0);
+    dup2(out, 1);
+    dup2(out, 2);
+}
+
+static void
+write_line(int fd, const char *text)
+{
+    if (write(fd, text, strlen(text)) < 0)
+        g_debug("cannot report to the starting vireo: %s", g_strerror(errno));
+}
+
+/* Waits until the VMM serves its monitor socket, or exits. */
+static VireoQmpClient *
+monitor_wait_ready(const char *mon, pid_t vmm, int *status)
+{
+    gint64 deadline = g_get_monotonic_time() + 30 * G_USEC_PER_SEC;
+    gulong delay = 200;
+
+    while (g_get_monotonic_time() < deadline) {
+        VireoQmpClient *qmp;
+        if (waitpid(vmm, status, WNOHANG) == vmm)
+            return NULL;
+        if ((qmp = vireo_qmp_client_connect(mon, 10000, NULL)))
+            return qmp;
+        g_usleep(delay);
+        delay = MIN(delay * 2, 1000);
+    }
+    kill(vmm, SIGKILL);
+    waitpid(vmm, status, 0);
+    return NULL;
+}
+
+/* Records the SHUTDOWN cause so whoever finalises knows why it stopped. */
+static void
+monitor_event(VireoStore *store, const char *name, const char *uuid,
+              JsonObject *msg)
+{
+    const char *ev = json_object_get_string_member_with_default(msg, "event", "");
+    JsonObject *data = json_object_has_member(msg, "data")
+        ? json_object_get_object_member(msg, "data") : NULL;
+    const char *reason = data ? json_object_get_string_member_with_default(data, "reason", "") : "";
+    g_autofree char *exitp = vireo_store_run_path(store, name, "exit");
+
+    if (g_str_equal(ev, "SHUTDOWN")) {
+        g_autofree char *marker = vireo_store_run_path(store, name, "destroying");
+        gboolean guest = data && json_object_get_boolean_member_with_default(data, "guest", FALSE);
+        g_file_set_contents(exitp, reason, -1, NULL);
+        /* libvirt reports a destroy as "Stopped Destroyed" alone */
+        if (!g_file_test(marker, G_FILE_TEST_EXISTS))
+            vireo_event_emit(store, name, uuid, "Shutdown",
+                         guest ? "Finished after guest request" : "Finished after host request");
+    } else if (g_str_equal(ev, "GUEST_PANICKED")) {
+        g_file_set_contents(exitp, "guest-panic", -1, NULL);
+    }
+}
+
+/* Keeps the serial console's pty path with the run (run/domains/NAME/pty). */
+static void
+monitor_record_pty(VireoStore *store, const char *name, VireoQmpClient *qmp)
+{
+    g_autoptr(JsonNode) ret = vireo_qmp_client_execute(qmp, "query-chardev", NULL, NULL);
+    JsonArray *arr = ret && JSON_NODE_HOLDS_ARRAY(ret) ? json_node_get_array(ret) : NULL;
+    g_autofree char *path = vireo_store_run_path(store, name, "pty");
+
+    for (guint i = 0; arr && i < json_array_get_length(arr); i++) {
+        JsonObject *o = json_array_get_object_element(arr, i);
+        const char *file = o ? json_object_get_string_member_with_default(o, "filename", "") : "";
+        if (g_str_has_prefix(file, "pty:")) {
+            vireo_store_write_runtime_file(path, file + 4, -1, NULL);
+            return;
+        }
+    }
+}
+
+/* The monitor: parent of the VMM for the VMM's whole life. */
+static void G_GNUC_NORETURN
+monitor_main(VireoStore *store, const char *name, const char *uuid,
+             const char *token, char **argv, int ready_fd)
+{
+    g_autofree char *log = vireo_store_path(store, "log", NULL);
+    g_autofree char *logfile = g_strdup_printf("%s/%s.log", log, name);
+    g_autofree char *mon = vireo_store_run_path(store, name, "mon.sock");
+    g_autoptr(VireoQmpClient) qmp = NULL;
+    char state;
+    guint64 start = 0, cpu;
+    int status = 0;
+    pid_t vmm;
+
+    redirect_stdio(NULL);
+    vmm = fork();
+    if (vmm == 0) {
+        redirect_stdio(logfile);
+        execv(argv[0], argv);
+        fprintf(stderr, "cannot execute %s: %s\n", argv[0], g_strerror(errno));
+        _exit(127);
+    }
+    if (vmm < 0 || !(qmp = monitor_wait_ready(mon, vmm, &status))) {
+        g_autofree char *msg = g_strdup_printf("FAIL %d\n", status);
+        write_line(ready_fd, msg);
+        _exit(1);
+    }
+    proc_stat(vmm, &state, &start, &cpu);
+    monitor_record_pty(store, name, qmp);
+    {
+        g_autofree char *msg = g_strdup_printf("OK %d %" G_GUINT64_FORMAT " %d\n",
+                                               (int)vmm, start, (int)getpid());
+        write_line(ready_fd, msg);
+        close(ready_fd);
+    }
+    for (;;) {
+        g_autoptr(JsonObject) msg = vireo_qmp_client_read(qmp, -1, NULL);
+        if (!msg)
+            break;
+        if (json_object_has_member(msg, "event"))
+            monitor_event(store, name, uuid, msg);
+    }
+    while (waitpid(vmm, &status, 0) < 0 && errno == EINTR)
+        ;
+    finalize_run(store, name, token, stop_how(status));
+    _exit(0);
+}
+
+/* Forks the monitor twice removed (so it is nobody's zombie) in its own
+ * session (so a terminal hang-up does not reach the VMM). */
+static int
+spawn_monitor(VireoStore *store, const char *name, const char *uuid,
+              const char *token, char **argv, GError **error)
+{
+    int fds[2];
+    pid_t child;
+
+    if (pipe2(fds, O_CLOEXEC) < 0) {
+        vireo_error_set_errno(error, VIREO_ERR_SYSTEM_ERROR, errno, "%s",
+                              _("cannot create pipe"));
+        return -1;
+    }
+    fflush(stdout);
+    fflush(stderr);
+    child = fork();
+    if (child == 0) {
+        close(fds[0]);
+        vireo_store_forget_locks(store);
+        setsid();
+        if (fork() != 0)
+            _exit(0);
+        monitor_main(store, name, uuid, token, argv, fds[1]);
+    }
+    close(fds[1]);
+    if (child < 0) {
+        close(fds[0]);
+        vireo_error_set_errno(error, VIREO_ERR_SYSTEM_ERROR, errno, "%s",
+                              _("cannot fork"));
+        return -1;
+    }
+    while (waitpid(child, NULL, 0) < 0 && errno == EINTR)
+        ;
+    return fds[0];
+}
+
+static char *
+read_report(int fd)
+{
+    GString *s = g_string_new(NULL);
+    char c;
+    ssize_t n;
+    while ((n = read(fd, &c, 1)) > 0 || (n < 0 && errno == EINTR)) {
+        if (n > 0 && c == '\n')
+            break;
+        if (n > 0)
+            g_string_append_c(s, c);
+    }
+    close(fd);
+    return g_string_free(s, FALSE);
+}
+
+static char *
+log_tail(VireoStore *store, const char *name, goffset from)
+{
+    g_autofree char *path = g_strdup_printf("%s/log/%s.log", store->run_dir, name);
+    g_autofree char *data = NULL;
+    gsize len = 0;
+    if (!g_file_get_contents(path, &data, &len, NULL) || (gsize)from >= len)
+        return g_strdup("");
+    return g_strstrip(g_strdup(data + from));
+}
+
+static goffset
+log_size(VireoStore *store, const char *name)
+{
+    g_autofree char *path = g_strdup_printf("%s/log/%s.log", store->run_dir, name);
+    GStatBuf st;
+    return g_stat(path, &st) == 0 ? st.st_size : 0;
+}
+
+static gboolean
+write_run_files(VireoStore *store, const char *name, const char *xml,
+                const VireoDomainSummary *sum, int id, gboolean transient,
+                gboolean paused, const char *token, goffset logpos, GError **error)
+{
+    g_autofree char *rundir = g_build_filename(store->dom_run_dir, name, NULL);
+    g_autofree char *domxml = vireo_store_run_path(store, name, "domain.xml");
+    g_autofree char *livexml = vireo_store_run_path(store, name, "live.xml");
+    g_autofree char *live = NULL;
+    g_autoptr(GKeyFile) kf = g_key_file_new();
+
+    remove_tree(rundir);   /* leftovers of a run nobody finalised */
+    if (g_mkdir_with_parents(rundir, 0700) < 0) {
+        vireo_error_set_errno(error, VIREO_ERR_SYSTEM_ERROR, errno,
+                              _("cannot create directory '%s'"), rundir);
+        return FALSE;
+    }
+    if (!(live = vireo_dom_live_xml(xml, id, error)) ||
+        !vireo_store_write_runtime_file(domxml, xml, -1, error) ||
+        !vireo_store_write_runtime_file(livexml, live, -1, error))
+        return FALSE;
+    g_key_file_set_integer(kf, RUN_GROUP, "id", id);
+    g_key_file_set_string(kf, RUN_GROUP, "uuid", sum->uuidstr);
+    g_key_file_set_boolean(kf, RUN_GROUP, "transient", transient);
+    g_key_file_set_string(kf, RUN_GROUP, "token", token);
+    g_key_file_set_string(kf, RUN_GROUP, "reason", paused ? "user" : "booted");
+    g_key_file_set_int64(kf, RUN_GROUP, "vmm_pid", 0);
+    g_key_file_set_int64(kf, RUN_GROUP, "log_offset", logpos);
+    return run_info_save(store, name, kf, error);
+}
+
+static int
+allocate_id(VireoStore *store, GError **error)
+{
+    int id;
+    if (!vireo_store_lock(store, NULL, error))
+        return -1;
+    id = vireo_store_next_id(store, error);
+    vireo_store_unlock(store, NULL);
+    return id;
+}
+
+static gboolean
+record_vmm(VireoStore *store, const char *name, const char *report,
+           GError **error)
+{
+    g_autoptr(GKeyFile) kf = run_info_load(store, name);
+    int pid = 0, mon = 0;
+    guint64 start = 0;
+
+    if (!kf || sscanf(report, "OK %d %" G_GUINT64_FORMAT " %d", &pid, &start, &mon) != 3) {
+        vireo_error_set(error, VIREO_ERR_INTERNAL_ERROR, "%s",
+                        _("lost the runtime state of the domain while starting it"));
+        return FALSE;
+    }
+    g_key_file_set_int64(kf, RUN_GROUP, "vmm_pid", pid);
+    g_key_file_set_uint64(kf, RUN_GROUP, "vmm_start", start);
+    g_key_file_set_int64(kf, RUN_GROUP, "monitor_pid", mon);
+    return run_info_save(store, name, kf, error);
+}
+
+gboolean
+vireo_dom_launch(VireoStore *store, const char *name, const char *xml,
+                 gboolean transient, gboolean paused, GError **error)
+{
+    g_autoptr(VireoDomainSummary) sum = vireo_domain_summary_parse(xml, name, error);
+    g_autofree char *token = NULL;
+    g_autofree char *report = NULL;
+    g_autofree char *shutoff = vireo_store_path(store, "shutoff", name);
+    g_auto(GStrv) argv = NULL;
+    goffset logpos = log_size(store, name);
+    int id, fd;
+
+    if (!sum || (id = allocate_id(store, error)) < 0)
+        return FALSE;
+    token = g_strdup_printf("%d-%" G_GINT64_FORMAT, id, g_get_real_time());
+    if (!write_run_files(store, name, xml, sum, id, transient, paused, token, logpos, error))
+        return FALSE;
+    argv = vmm_argv(store, name, paused);
+    if ((fd = spawn_monitor(store, name, sum->uuidstr, token, argv, error)) < 0)
+        return FALSE;
+    report = read_report(fd);
+    if (!g_str_has_prefix(report, "OK ")) {
+        g_autofree char *rundir = g_build_filename(store->dom_run_dir, name, NULL);
+        g_autofree char *tail = log_tail(store, name, logpos);
+        remove_tree(rundir);
+        vireo_error_set(error, VIREO_ERR_INTERNAL_ERROR,
+                        _("process exited while connecting to monitor: %s"), tail);
+        return FALSE;
+    }
+    if (!record_vmm(store, name, report, error))
+        return FALSE;
+    g_unlink(shutoff);
+    return TRUE;
+}
+
