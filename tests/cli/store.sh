@@ -3,7 +3,7 @@
 # dominfo/domstate/dumpxml of inactive domains, URIs, unknown names and
 # UUIDs, and a corrupted or half-written config in the store.
 . "$(dirname "$0")/lib.sh"
-plan 30
+plan 32
 
 domain_xml alpha ignore > "$WORK/alpha.xml"
 domain_xml beta ignore > "$WORK/beta.xml"
@@ -102,6 +102,11 @@ expect_output "list --all is empty again" " Id   Name   State
 run -c "vireo:///embed?root=relative" list
 expect_output "an embed root must be absolute" "error: failed to connect to the hypervisor
 error: invalid argument: root path must be absolute: relative" "$out"
+mkdir -p "$WORK/xdg-data" "$WORK/xdg-run"
+XDG_DATA_HOME="$WORK/xdg-data" XDG_RUNTIME_DIR="$WORK/xdg-run" "$VIREO" -q -c vireo:///session define "$WORK/alpha.xml" >/dev/null 2>&1
+check "vireo:///session keeps configs in \$XDG_DATA_HOME/vireo" [ -s "$WORK/xdg-data/vireo/domains/alpha.xml" ]
+check "and runtime state in \$XDG_RUNTIME_DIR/vireo" [ -d "$WORK/xdg-run/vireo/domains" ]
+
 run -c "qemu:///system" list
 expect_output "other drivers' URIs are refused" "error: failed to connect to the hypervisor
 error: this function is not supported by the connection driver: no connection driver available for qemu:///system" "$out"
