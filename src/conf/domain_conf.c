@@ -743,7 +743,10 @@ strip_blank_nodes(xmlNode *node)
     xmlNode *c = node->children;
     while (c) {
         xmlNode *next = c->next;
-        if (c->type == XML_TEXT_NODE && xmlIsBlankNode(c)) {
+        /* libxml2's "no blanks" keeps the whitespace of an element that
+         * has nothing else in it, and so does libvirt. */
+        gboolean only_child = c == node->children && !c->next;
+        if (c->type == XML_TEXT_NODE && xmlIsBlankNode(c) && !only_child) {
             xmlUnlinkNode(c);
             xmlFreeNode(c);
         } else if (c->type == XML_ELEMENT_NODE) {

@@ -102,6 +102,28 @@ postparse_hugepages(VireoDomainDef *def, GError **error)
     return TRUE;
 }
 
+/* NUMA cells can only name vCPUs the domain has. */
+static gboolean
+numa_cpus_in_range(const VireoDomainDef *def, GError **error)
+{
+    for (guint i = 0; def->cpu && i < def->cpu->numa->len; i++) {
+        VireoNumaCell *c = g_ptr_array_index(def->cpu->numa, i);
+        const char *last = c->cpus ? strrchr(c->cpus, ',') : NULL;
+        const char *range = last ? last + 1 : c->cpus;
+        const char *dash;
+        if (!range)
+            continue;
+        dash = strchr(range, '-');
+        if (g_ascii_strtoull(dash ? dash + 1 : range, NULL, 10) >= def->vcpus) {
+            vireo_error_set(error, VIREO_ERR_INTERNAL_ERROR,
+                            _("CPU IDs in <numa> exceed the <vcpu> count (cpu on line %u)"),
+                            def->cpu->line);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
 static void
 postparse_vcpus(VireoDomainDef *def)
 {
@@ -588,6 +610,8 @@ vireo_domain_def_postparse(VireoDomainDef *def, GError **error)
     if (!postparse_hugepages(def, error))
         return FALSE;
     postparse_vcpus(def);
+    if (!numa_cpus_in_range(def, error))
+        return FALSE;
     postparse_os(def);
     postparse_lifecycle(def);
     if (!postparse_controllers(def, error))
