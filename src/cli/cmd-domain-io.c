@@ -51,8 +51,12 @@ vireo_cli_attach_console(VireoStore *store, VireoDom *dom, gboolean resume)
     if (!g_file_get_contents(recorded, &pty, NULL, NULL) && qmp)
         pty = console_pty(qmp, &err);
     if (!qmp || !pty ||
-        (fd = vireo_console_open(pty, &err)) < 0)
+        (fd = vireo_console_open(pty, &err)) < 0) {
+        /* start --console held the guest paused for us: let it run anyway */
+        if (resume && qmp)
+            ret = vireo_qmp_client_execute(qmp, "cont", NULL, NULL);
         return vireo_cli_fail(err, "%s", _("Failed to get console"));
+    }
     if (resume && !(ret = vireo_qmp_client_execute(qmp, "cont", NULL, &err))) {
         close(fd);
         return vireo_cli_fail(err, _("Failed to resume domain '%s'"), dom->name);

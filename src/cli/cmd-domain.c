@@ -303,12 +303,14 @@ after_start(VireoCliContext *ctx, VireoStore *store, const char *name,
             gboolean console, gboolean paused)
 {
     g_autoptr(VireoDom) dom = NULL;
+    int rc;
 
     if (!console)
         return vireo_cli_done(ctx, 0);
     if (!(dom = vireo_dom_load(store, name, NULL)) || !dom->active)
         return vireo_cli_done(ctx, vireo_cli_error("%s", _("domain is not running")));
-    return vireo_cli_attach_console(store, dom, !paused);
+    rc = vireo_cli_attach_console(store, dom, !paused);
+    return rc ? vireo_cli_done(ctx, rc) : rc;
 }
 
 static int
