@@ -2,10 +2,10 @@
 # `vireo console` and `start --console`: virsh's banner, the guest's serial
 # output from its first byte, and Ctrl+] detaching.
 . "$(dirname "$0")/lib.sh"
-plan 8
+plan 10
 blocker=$(guest_blocker)
 if [ -n "$blocker" ]; then
-    i=0; while [ $i -lt 8 ]; do skip "$blocker"; i=$((i + 1)); done
+    i=0; while [ $i -lt 10 ]; do skip "$blocker"; i=$((i + 1)); done
     exit 0
 fi
 
@@ -34,4 +34,11 @@ fi
 v -q destroy con >/dev/null
 run console con
 expect_output "console of a stopped domain" "error: The domain is not running" "$out"
+
+# a serial port that is a file has no console; the held guest runs anyway
+sed "s|<serial type='pty'>|<serial type='file'><source path='$WORK/nocon.out'/>|; s|<name>con</name>|<name>nocon</name>|; /<console/,/<\/console>/d; /<uuid>/d; /<log /d" "$WORK/con.xml" > "$WORK/nocon.xml"
+run create "$WORK/nocon.xml" --console
+check "create --console without a pty reports it" sh -c "echo \"\$1\" | grep -q '^error: Failed to get console$'" _ "$out"
+expect_output "and the guest was not left paused" "running" "$(v -q domstate nocon)"
+v -q destroy nocon >/dev/null
 finish
