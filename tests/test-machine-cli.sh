@@ -11,9 +11,9 @@ n=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 notok() { n=$((n + 1)); echo "not ok $n - $1"; }
 check() { local d=$1; shift; if "$@"; then ok "$d"; else notok "$d"; fi; }
-json() { python3 -c "import json,sys; d=json.load(open('$DIR/smp.json')); print($1)"; }
+json() { python3 -c "import json,sys; d=json.load(open('${2:-$DIR/smp.json}')); print($1)"; }
 
-echo "1..16"
+echo "1..19"
 "$VIREO" capabilities > "$DIR/caps.txt" 2>"$DIR/caps.err"
 check "capabilities exits 0" test $? -eq 0
 check "the default machine is pc-i440fx-9.2, alias pc" \
@@ -62,4 +62,23 @@ if [ -r /dev/kvm ]; then
         grep -qE '^error: the CPU is incompatible with host CPU: Host CPU does not provide required features: (pbe, dca|dca, pbe)$' "$DIR/err.txt"
 else
     n=$((n + 1)); echo "ok $n # SKIP no /dev/kvm to check a host CPU against"
+fi
+
+# host-passthrough: describe reads the host by itself; the table is this
+# host's (family, model, brand and address sizes as /proc/cpuinfo has them)
+if [ -r /dev/kvm ] && grep -q '^cpu family' /proc/cpuinfo; then
+    "$VIREO" describe --json "$FIX/host-passthrough.xml" > "$DIR/hp.json" 2>"$DIR/hp.err"
+    fam=$(sed -n 's/^cpu family[[:space:]]*: //p' /proc/cpuinfo | head -1)
+    mod=$(sed -n 's/^model[[:space:]]*: //p' /proc/cpuinfo | head -1)
+    check "host-passthrough: family $fam model $mod, as /proc/cpuinfo (got $(json 'd["cpu"]["family"], d["cpu"]["model-number"]' "$DIR/hp.json"))" \
+        test "$(json 'd["cpu"]["family"], d["cpu"]["model-number"]' "$DIR/hp.json")" = "$fam $mod"
+    name=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+    check "host-passthrough: the brand string is the host's ($name)" \
+        test "$(json 'd["cpu"]["model-id"]' "$DIR/hp.json")" = "$name"
+    phys=$(sed -n 's/^address sizes[[:space:]]*: \([0-9]*\) bits physical.*/\1/p' /proc/cpuinfo | head -1)
+    got=$(json '[int(e["eax"], 16) & 0xff for e in d["cpu"]["vcpus"][0]["cpuid"] if e["function"] == "0x80000008"][0]' "$DIR/hp.json")
+    check "host-passthrough: leaf 0x80000008 gives the host's $phys physical address bits (got $got)" \
+        test "$got" = "$phys"
+else
+    for i in 1 2 3; do n=$((n + 1)); echo "ok $n # SKIP no /dev/kvm or /proc/cpuinfo to compare host-passthrough with"; done
 fi

@@ -8,6 +8,7 @@
 #include "machine/machine-type.h"
 #include "machine/cpu-model.h"
 #include "machine/cpu-features.h"
+#include "machine/machine-priv.h"
 #include "util/vireo-error.h"
 #include "machine/test-machine-def.h"  /* tests/machine/ */
 
@@ -195,15 +196,10 @@ static const char *const required_models[] = {
 static void
 decode_brand(const VireoMachineDesc *d, char out[49])
 {
-    memset(out, 0, 49);
-    for (guint l = 0; l < 3; l++) {
-        const VireoCpuidEntry *e = leaf(d, 0, 0x80000002u + l, 0);
-        g_assert_nonnull(e);
-        memcpy(out + 16 * l, &e->eax, 4);
-        memcpy(out + 16 * l + 4, &e->ebx, 4);
-        memcpy(out + 16 * l + 8, &e->ecx, 4);
-        memcpy(out + 16 * l + 12, &e->edx, 4);
-    }
+    const VireoVcpuDesc *v = d->cpu.vcpus->pdata[0];
+    for (guint l = 0; l < 3; l++)
+        g_assert_nonnull(leaf(d, 0, 0x80000002u + l, 0));
+    vireo_cpuid_read_brand(v->cpuid, out);
 }
 
 static void
@@ -501,6 +497,139 @@ test_host_passthrough(void)
     g_assert_false(has_feature(d, "avx2"));
 }
 
+/* KVM_GET_SUPPORTED_CPUID of a Xeon Gold 6148 (Skylake-SP) host, the
+ * leaves a guest reads most, with the host's own topology in leaf 1, 4 and
+ * 0xB (which the guest must not see). */
+static const VireoCpuidEntry skylake_host[] = {
+    { 0x0, 0, 0, 0x00000016, 0x756e6547, 0x6c65746e, 0x49656e69 },
+    { 0x1, 0, 0, 0x00050654, 0x16200800, 0x7ffefbff, 0xbfebfbff },
+    { 0x4, 0, 1, 0x7c004121, 0x01c0003f, 0x0000003f, 0x00000000 },
+    { 0x6, 0, 0, 0x00000004, 0x00000000, 0x00000000, 0x00000000 },
+    { 0x7, 0, 1, 0x00000000, 0xd19f4fbb, 0x0000000c, 0x9c000400 },
+    { 0xB, 0, 1, 0x00000001, 0x00000002, 0x00000100, 0x00000016 },
+    { 0xB, 1, 1, 0x00000006, 0x00000028, 0x00000201, 0x00000016 },
+    { 0xD, 0, 1, 0x000002ff, 0x00000a88, 0x00000a88, 0x00000000 },
+    { 0xD, 1, 1, 0x0000000f, 0x00000000, 0x00000000, 0x00000000 },
+    { 0x40000000, 0, 0, 0x40000001, 0x4b4d564b, 0x564b4d56, 0x0000004d },
+    { 0x40000001, 0, 0, 0x01007afb, 0x00000000, 0x00000000, 0x00000000 },
+    { 0x80000000, 0, 0, 0x80000008, 0x00000000, 0x00000000, 0x00000000 },
+    { 0x80000001, 0, 0, 0x00000000, 0x00000000, 0x00000121, 0x2c100800 },
+    /* "Intel(R) Xeon(R) Gold 6148 CPU @ 2.40GHz" */
+    { 0x80000002, 0, 0, 0x65746e49, 0x2952286c, 0x6f655820, 0x2952286e },
+    { 0x80000003, 0, 0, 0x6c6f4720, 0x31362064, 0x43203834, 0x40205550 },
+    { 0x80000004, 0, 0, 0x342e3220, 0x7a484730, 0x00000000, 0x00000000 },
+    { 0x80000006, 0, 0, 0x00000000, 0x00000000, 0x01006040, 0x00000000 },
+    { 0x80000007, 0, 0, 0x00000000, 0x00000000, 0x00000000, 0x00000100 },
+    { 0x80000008, 0, 0, 0x0000302e, 0x00000000, 0x00000000, 0x00000000 },
+};
+
+static VireoHostCaps *
+skylake_host_caps(void)
+{
+    VireoHostCaps *h = vireo_host_caps_new();
+    g_array_append_vals(h->supported_cpuid, skylake_host, G_N_ELEMENTS(skylake_host));
+    g_strlcpy(h->host_vendor, "GenuineIntel", sizeof(h->host_vendor));
+    h->max_vcpus = 288;
+    return h;
+}
+
+static const VireoCpuidEntry *
+host_leaf(guint32 fn, guint32 idx)
+{
+    for (gsize i = 0; i < G_N_ELEMENTS(skylake_host); i++)
+        if (skylake_host[i].function == fn && skylake_host[i].index == idx)
+            return &skylake_host[i];
+    g_assert_not_reached();
+}
+
+/* host-passthrough: every leaf from the host's table, the topology the
+ * guest's, policies applied (avx2 disabled: 7.0 EBX bit 5; KVM's defaults
+ * take monitor, 1 ECX bit 3, and acpi, 1 EDX bit 22, away and add
+ * hypervisor, 1 ECX bit 31). */
+static void
+test_host_passthrough_table(void)
+{
+    g_autoptr(VireoHostCaps) host = skylake_host_caps();
+    g_autoptr(TestDef) t = test_def_new("pc", 2, 256);
+    g_autoptr(VireoMachineDesc) d = NULL;
+    g_autoptr(GError) err = NULL;
+    char brand[49];
+    test_def_cpu(t, VIREO_CPU_MODE_HOST_PASSTHROUGH, NULL);
+    test_def_topology(t, 1, 1, 2, 1);
+    test_def_feature(t, "avx2", VIREO_CPU_FEATURE_DISABLE);
+    d = resolve_with(t, host, &err);
+    g_assert_no_error(err);
+    g_assert_cmpuint(d->cpu.family, ==, 6);
+    g_assert_cmpuint(d->cpu.model_number, ==, 0x55);
+    g_assert_cmpuint(d->cpu.stepping, ==, 4);
+    g_assert_cmpuint(leaf(d, 0, 0, 0)->eax, ==, 0x16);
+    g_assert_cmphex(leaf(d, 0, 0, 0)->ebx, ==, 0x756e6547);
+    g_assert_cmphex(leaf(d, 1, 1, 0)->eax, ==, 0x00050654);
+    /* vCPU 1: APIC ID 1, 2 addressable IDs, CLFLUSH 8 x 8 bytes */
+    g_assert_cmphex(leaf(d, 1, 1, 0)->ebx, ==, 0x01020800);
+    g_assert_cmphex(leaf(d, 1, 1, 0)->ecx, ==, (0x7ffefbffu & ~(1u << 3)) | (1u << 31));
+    g_assert_cmphex(leaf(d, 1, 1, 0)->edx, ==, 0xbfebfbffu & ~(1u << 22));
+    g_assert_cmphex(leaf(d, 0, 7, 0)->ebx, ==, 0xd19f4fbbu & ~(1u << 5));
+    g_assert_cmphex(leaf(d, 0, 7, 0)->ecx, ==, 0x0000000c);
+    g_assert_cmphex(leaf(d, 0, 7, 0)->edx, ==, 0x9c000400);
+    /* topology is the guest's: 2 cores share the L3, 0xB counts 2 CPUs */
+    g_assert_cmphex(leaf(d, 0, 4, 3)->eax >> 26, ==, 1);
+    g_assert_cmphex(leaf(d, 1, 0xB, 1)->ebx, ==, 2);
+    g_assert_cmphex(leaf(d, 1, 0xB, 1)->edx, ==, 1);
+    g_assert_cmphex(leaf(d, 0, 0x80000000u, 0)->eax, ==, 0x80000008u);
+    g_assert_cmphex(leaf(d, 0, 0x80000001u, 0)->eax, ==, 0x00050654);
+    g_assert_cmphex(leaf(d, 0, 0x80000001u, 0)->ecx, ==, 0x121);
+    g_assert_cmphex(leaf(d, 0, 0x80000001u, 0)->edx, ==, 0x2c100800);
+    decode_brand(d, brand);
+    g_assert_cmpstr(brand, ==, "Intel(R) Xeon(R) Gold 6148 CPU @ 2.40GHz");
+    g_assert_cmpstr(d->cpu.model_id, ==, brand);
+    g_assert_cmphex(leaf(d, 0, 0x80000006u, 0)->ecx, ==, host_leaf(0x80000006u, 0)->ecx);
+    /* 46 physical, 48 virtual address bits: the host's, not 40 */
+    g_assert_cmphex(leaf(d, 0, 0x80000008u, 0)->eax, ==, 0x302e);
+    g_assert_nonnull(leaf(d, 0, 0x40000001u, 0));
+}
+
+/* Without a host (domxml-to-native) a host CPU is named, and its table is
+ * the machine's default model's rather than every bit set. */
+static void
+test_host_passthrough_no_host(void)
+{
+    g_autoptr(TestDef) t = test_def_new("pc", 1, 256);
+    g_autoptr(VireoMachineDesc) d = NULL;
+    g_autoptr(GError) err = NULL;
+    VireoCpuModelClass *q = vireo_cpu_model_class_find("qemu64");
+    test_def_cpu(t, VIREO_CPU_MODE_HOST_PASSTHROUGH, NULL);
+    d = resolve_with(t, NULL, &err);
+    g_assert_no_error(err);
+    g_assert_cmpstr(d->cpu.model, ==, "host");
+    g_assert_cmpuint(d->cpu.family, ==, q->info->family);
+    g_assert_cmpuint(d->cpu.family, !=, 0);
+    g_assert_cmphex(leaf(d, 0, 1, 0)->ecx & (1u << 28), ==, 0);   /* no avx in qemu64 */
+}
+
+/* host-model: libvirt's closest named model, plus what the host adds. */
+static void
+test_host_model(void)
+{
+    g_autoptr(VireoHostCaps) host = fake_host("Haswell", "avx512f erms");
+    g_autoptr(VireoHostCaps) sky = skylake_host_caps();
+    g_autoptr(TestDef) t = test_def_new("pc", 1, 256);
+    g_autoptr(VireoMachineDesc) d = NULL;
+    g_autoptr(VireoMachineDesc) d2 = NULL;
+    g_autoptr(GError) err = NULL;
+    VireoCpuModelClass *hw = vireo_cpu_model_class_find("Haswell");
+    test_def_cpu(t, VIREO_CPU_MODE_HOST_MODEL, NULL);
+    d = resolve_with(t, host, &err);
+    g_assert_no_error(err);
+    g_assert_cmpstr(d->cpu.model, ==, "Haswell");
+    g_assert_cmpuint(d->cpu.model_number, ==, hw->info->model);
+    g_assert_true(has_feature(d, "avx512f"));
+    g_assert_true(has_feature(d, "rtm"));
+    /* the Skylake-SP host above is closest to Skylake-Server */
+    d2 = resolve_with(t, sky, &err);
+    g_assert_no_error(err);
+    g_assert_cmpstr(d2->cpu.model, ==, "Skylake-Server");
+}
 
 static void
 test_vendor(void)
@@ -1004,6 +1133,9 @@ main(int argc, char **argv)
     g_test_add_func("/machine/cpu/feature-unknown", test_feature_unknown);
     g_test_add_func("/machine/cpu/no-cpu-filters", test_no_cpu_filters);
     g_test_add_func("/machine/cpu/host-passthrough", test_host_passthrough);
+    g_test_add_func("/machine/cpu/host-passthrough-table", test_host_passthrough_table);
+    g_test_add_func("/machine/cpu/host-passthrough-no-host", test_host_passthrough_no_host);
+    g_test_add_func("/machine/cpu/host-model", test_host_model);
     g_test_add_func("/machine/cpu/vendor", test_vendor);
     g_test_add_func("/machine/cpu/xsave-leaf", test_cpuid_xsave);
     g_test_add_func("/machine/cpu/kvm-leaves", test_cpuid_kvm_leaves);

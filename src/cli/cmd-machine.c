@@ -57,17 +57,25 @@ check_options(int argc, char **argv, const char *const *known)
     return TRUE;
 }
 
-static VireoMachineDesc *
-resolve_file(const char *path, const VireoHostCaps *host, VireoDomainDef **def_out)
+static VireoDomainDef *
+parse_file(const char *path)
 {
     g_autoptr(GError) err = NULL;
-    g_autoptr(VireoDomainDef) def = vireo_domain_def_parse_file(path, VIREO_DOMAIN_PARSE_NONE,
-                                                                &err);
-    VireoMachineDesc *desc;
-    if (!def) {
+    VireoDomainDef *def = vireo_domain_def_parse_file(path, VIREO_DOMAIN_PARSE_NONE, &err);
+    if (!def)
         vireo_cli_error("%s", err->message);
+    return def;
+}
+
+/* Takes def; on success *def_out owns it (the description borrows it). */
+static VireoMachineDesc *
+resolve_def(VireoDomainDef *def_in, const VireoHostCaps *host, VireoDomainDef **def_out)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(VireoDomainDef) def = def_in;
+    VireoMachineDesc *desc;
+    if (!def)
         return NULL;
-    }
     desc = vireo_machine_resolve(def, host, &err);
     if (!desc) {
         vireo_cli_error("%s", err->message);
@@ -75,6 +83,12 @@ resolve_file(const char *path, const VireoHostCaps *host, VireoDomainDef **def_o
     }
     *def_out = g_steal_pointer(&def);
     return desc;
+}
+
+static VireoMachineDesc *
+resolve_file(const char *path, const VireoHostCaps *host, VireoDomainDef **def_out)
+{
+    return resolve_def(parse_file(path), host, def_out);
 }
 
 /* ---- domxml-to-native -------------------------------------------------- */
@@ -140,18 +154,31 @@ cmd_describe(VireoCliContext *ctx, int argc, char **argv)
     g_autoptr(VireoDomainDef) def = NULL;
     g_autoptr(VireoMachineDesc) desc = NULL;
     g_autofree char *out = NULL;
+    VireoDomainDef *parsed;
 
     if (!check_options(argc, argv, known))
         return 1;
     if (!file)
         return vireo_cli_error(_("command '%s' requires FILE"), argv[0]);
+    parsed = parse_file(file);
+    if (!parsed)
+        return 1;
     if (has_flag(argc, argv, "--host")) {
         g_autoptr(GError) err = NULL;
         host = probe_host(&err);
-        if (!host)
+        if (!host) {
+            vireo_domain_def_free(parsed);
             return vireo_cli_error("%s", err->message);
+        }
+    } else if (parsed->cpu && parsed->cpu->mode != VIREO_CPU_MODE_CUSTOM) {
+        /* a host CPU mode means nothing without the host: read it, and
+         * fall back to the default model's table (with a warning) */
+        g_autoptr(GError) err = NULL;
+        host = probe_host(&err);
+        if (!host)
+            g_printerr("%s %s\n", _("warning: the host CPU is unknown:"), err->message);
     }
-    desc = resolve_file(file, host, &def);
+    desc = resolve_def(parsed, host, &def);
     if (!desc)
         return 1;
     out = has_flag(argc, argv, "--json") ? vireo_machine_desc_to_json(desc, TRUE)

@@ -49,53 +49,30 @@ host_has(const VireoFeatureSet *host, guint idx)
     return host_exempt_feature(idx) || vireo_feature_set_has(host, idx);
 }
 
-static const VireoCpuidEntry *
-host_entry(const VireoHostCaps *host, guint32 function)
-{
-    if (!host || !host->supported_cpuid)
-        return NULL;
-    for (guint i = 0; i < host->supported_cpuid->len; i++) {
-        const VireoCpuidEntry *e = &g_array_index(host->supported_cpuid, VireoCpuidEntry, i);
-        if (e->function == function)
-            return e;
-    }
-    return NULL;
-}
-
-/* host-passthrough / maximum / host-model: the host's identity and every
- * feature KVM offers. */
+/* host-passthrough / maximum: the host's identity and every feature KVM
+ * offers; cpuid.c then takes every leaf it does not compute from the
+ * host's table. The brand string comes from the table, else from the host
+ * CPU itself (QEMU's -cpu host reads it with the cpuid instruction). */
 static void
 plan_from_host(VireoCpuPlan *plan, const VireoHostCaps *host,
                const VireoFeatureSet *host_set, char **model_id)
 {
-    const VireoCpuidEntry *l0 = host_entry(host, 0);
-    const VireoCpuidEntry *l1 = host_entry(host, 1);
-    const VireoCpuidEntry *x0 = host_entry(host, 0x80000000u);
-    plan->vendor = host && host->host_vendor[0] ? host->host_vendor : "GenuineIntel";
+    const GArray *t = host->supported_cpuid;
+    const VireoCpuidEntry *l0 = vireo_cpuid_find(t, 0, 0);
+    const VireoCpuidEntry *l1 = vireo_cpuid_find(t, 1, 0);
+    const VireoCpuidEntry *x0 = vireo_cpuid_find(t, 0x80000000u, 0);
+    char brand[49] = { 0 };
+    plan->vendor = host->host_vendor[0] ? host->host_vendor : "GenuineIntel";
     plan->level = l0 ? MIN(l0->eax, 0x20u) : 0xd;
-    plan->xlevel = x0 ? MIN(x0->eax, 0x80000021u) : 0x80000008u;
-    if (l1) {
-        guint32 a = l1->eax;
-        plan->stepping = a & 0xf;
-        plan->family = ((a >> 8) & 0xf) + (((a >> 8) & 0xf) == 0xf ? (a >> 20) & 0xff : 0);
-        plan->model = ((a >> 4) & 0xf) | (((a >> 16) & 0xf) << 4);
-    }
+    plan->xlevel = x0 && x0->eax >= 0x80000000u ? MIN(x0->eax, 0x80000021u) : 0x80000008u;
+    if (l1)
+        vireo_cpuid_decode_signature(l1->eax, &plan->family, &plan->model, &plan->stepping);
     plan->features = *host_set;
-    *model_id = g_strdup("vireo host CPU");
-    if (host_entry(host, 0x80000004u)) {
-        char brand[49] = { 0 };
-        for (guint l = 0; l < 3; l++) {
-            const VireoCpuidEntry *b = host_entry(host, 0x80000002u + l);
-            memcpy(brand + 16 * l, &b->eax, 4);
-            memcpy(brand + 16 * l + 4, &b->ebx, 4);
-            memcpy(brand + 16 * l + 8, &b->ecx, 4);
-            memcpy(brand + 16 * l + 12, &b->edx, 4);
-        }
-        if (g_strstrip(brand)[0]) {
-            g_free(*model_id);
-            *model_id = g_strdup(g_strstrip(brand));
-        }
-    }
+    /* HTT follows the guest's topology, not the host's */
+    vireo_feature_set_remove_name(&plan->features, "ht");
+    plan->host_table = t;
+    vireo_cpuid_read_brand(t, brand);
+    *model_id = g_strdup(brand[0] ? brand : host->host_model_id);
 }
 
 static void
@@ -340,6 +317,34 @@ apply_vendor(const VireoCpuDef *c, VireoCpuPlan *plan, GError **error)
     return TRUE;
 }
 
+/* libvirt's host-model: the named model of the host's vendor closest to
+ * the host, which then gets exactly the host's features. Like libvirt, a
+ * model that needs no feature taken away beats any that does; then fewest
+ * features to add or take away; the later model on a tie. */
+static VireoCpuModelClass *
+closest_model(const char *vendor, const VireoFeatureSet *host_set)
+{
+    g_autoptr(GPtrArray) models = vireo_cpu_model_class_list();
+    VireoCpuModelClass *best = NULL;
+    guint best_diff = G_MAXUINT, n = vireo_cpu_feature_count();
+    for (guint m = 0; m < models->len; m++) {
+        VireoCpuModelClass *k = models->pdata[m];
+        guint diff = 0;
+        if (g_strcmp0(k->info->vendor, vendor) != 0)
+            continue;
+        for (guint i = 0; i < n; i++) {
+            gboolean in_model = vireo_feature_set_has(&k->features, i);
+            if (in_model != host_has(host_set, i))
+                diff += in_model ? 1000 : 1;    /* taking away costs most */
+        }
+        if (diff <= best_diff) {
+            best = k;
+            best_diff = diff;
+        }
+    }
+    return best ? best : vireo_cpu_model_class_find("qemu64");
+}
+
 /* Which model (or host) the plan starts from. */
 static gboolean
 plan_base(const VireoDomainDef *def, const VireoHostCaps *host, VireoMachineClass *mc,
@@ -348,14 +353,26 @@ plan_base(const VireoDomainDef *def, const VireoHostCaps *host, VireoMachineClas
 {
     const VireoCpuDef *c = def->cpu;
     VireoCpuModelClass *klass;
-    if (c && c->mode != VIREO_CPU_MODE_CUSTOM) {
+    gboolean host_mode = c && c->mode != VIREO_CPU_MODE_CUSTOM;
+    gboolean have_host = host && host->supported_cpuid && host->supported_cpuid->len;
+    if (host_mode && have_host && c->mode == VIREO_CPU_MODE_HOST_MODEL) {
+        klass = closest_model(host->host_vendor, host_set);
+        plan_from_model(plan, klass);
+        plan->features = *host_set;
+        *model = klass->info->name;
+        return TRUE;
+    }
+    if (host_mode && have_host) {
         plan_from_host(plan, host, host_set, host_model_id);
         plan->model_id = *host_model_id;
         *model = c->mode == VIREO_CPU_MODE_MAXIMUM ? "max" : "host";
         return TRUE;
     }
-    *model = c && c->model ? c->model : mc->default_cpu_model;
-    klass = vireo_cpu_model_class_find(*model);
+    /* A host CPU without a host to read (domxml-to-native): only the name
+     * reaches QEMU; the table is the machine's default model's. */
+    *model = host_mode ? (c->mode == VIREO_CPU_MODE_MAXIMUM ? "max" : "host") :
+             c && c->model ? c->model : mc->default_cpu_model;
+    klass = vireo_cpu_model_class_find(host_mode ? mc->default_cpu_model : *model);
     if (!klass) {
         vireo_error_set(error, VIREO_ERR_CONFIG_UNSUPPORTED,
                         _("unknown CPU model '%s' (run 'vireo capabilities' to list "

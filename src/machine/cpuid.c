@@ -56,10 +56,14 @@ has(const VireoCpuPlan *plan, const char *feature)
     return vireo_feature_set_has_name(&plan->features, feature);
 }
 
+static gboolean host_leaf_taken(const VireoCpuPlan *plan, guint32 leaf, guint32 sub);
+
 /* Is (leaf, subleaf) one this table emits? Mirrors the builders below. */
 static gboolean
 leaf_emitted(const VireoCpuPlan *plan, guint32 leaf, guint32 sub)
 {
+    if (host_leaf_taken(plan, leaf, sub))
+        return TRUE;
     if (leaf == LEAF_KVM_FEATURES)
         return plan->kvm_leaves;
     if (leaf >= 0x80000000u)
@@ -108,6 +112,27 @@ signature(const VireoCpuPlan *plan)
     guint32 fam = plan->family, mod = plan->model;
     return (plan->stepping & 0xf) | ((mod & 0xf) << 4) | (MIN(fam, 0xfu) << 8) |
            (((mod >> 4) & 0xf) << 16) | ((fam > 0xf ? fam - 0xf : 0) << 20);
+}
+
+void
+vireo_cpuid_decode_signature(guint32 eax, guint *family, guint *model, guint *stepping)
+{
+    guint base = (eax >> 8) & 0xf;
+    *stepping = eax & 0xf;
+    *family = base + (base == 0xf ? (eax >> 20) & 0xff : 0);
+    *model = ((eax >> 4) & 0xf) | (((eax >> 16) & 0xf) << 4);
+}
+
+void
+vireo_cpuid_read_brand(const GArray *table, char brand[49])
+{
+    memset(brand, 0, 49);
+    for (guint l = 0; l < 3; l++) {
+        const VireoCpuidEntry *b = vireo_cpuid_find(table, 0x80000002u + l, 0);
+        const guint32 regs[] = { b ? b->eax : 0, b ? b->ebx : 0, b ? b->ecx : 0, b ? b->edx : 0 };
+        memcpy(brand + 16 * l, regs, 16);
+    }
+    g_strstrip(brand);
 }
 
 static void
@@ -358,6 +383,111 @@ leaves_ext(const VireoCpuPlan *plan, GArray *t, guint32 apic_id)
     }
 }
 
+/* ---- host-passthrough / maximum: the host's table as the base ---------- */
+
+/* Leaves vireo computes itself even for a host CPU: the topology (leaf 4,
+ * 0xB, 0x1F, AMD's 0x8000001D/E), leaf 2 (it points at leaf 4), leaf 0xD
+ * (XSAVE components and sizes follow the enabled features) and the
+ * hypervisor's own range. */
+static gboolean
+host_leaf_replaced(guint32 leaf, guint32 sub)
+{
+    if (leaf >= LEAF_KVM_SIGNATURE && leaf < 0x80000000u)
+        return TRUE;
+    switch (leaf) {
+    case 2: case 4: case 0xB: case 0x1F: case 0x8000001Du: case 0x8000001Eu:
+        return TRUE;
+    case 0xD:
+        return TRUE;
+    default:
+        return FALSE;
+    }
+}
+
+static gboolean
+host_leaf_in_range(const VireoCpuPlan *plan, guint32 leaf)
+{
+    return leaf >= 0x80000000u ? leaf <= plan->xlevel : leaf <= plan->level;
+}
+
+/* Does the host table give this (leaf, subleaf) to the guest? */
+static gboolean
+host_leaf_taken(const VireoCpuPlan *plan, guint32 leaf, guint32 sub)
+{
+    return plan->host_table && host_leaf_in_range(plan, leaf) &&
+           !host_leaf_replaced(leaf, sub) && vireo_cpuid_find(plan->host_table, leaf, sub);
+}
+
+/* Bits of one register vireo decides: every named feature (policies apply
+ * to them) plus the identity and topology fields computed above. */
+static guint32
+owned_bits(guint32 leaf, guint32 sub, VireoCpuidReg reg)
+{
+    guint n = vireo_cpu_feature_count();
+    guint32 mask = 0;
+    for (guint i = 0; i < n; i++) {
+        const VireoCpuFeatureInfo *f = vireo_cpu_feature_get(i);
+        if (f->leaf == leaf && f->subleaf == sub && f->reg == reg)
+            mask |= 1u << f->bit;
+    }
+    switch (leaf) {
+    case 0: case 0x80000000u:
+        return ~0u;                                 /* level, vendor */
+    case 1:
+        if (reg == VIREO_CPUID_REG_EAX || reg == VIREO_CPUID_REG_EBX)
+            return ~0u;                             /* signature, APIC ID */
+        return reg == VIREO_CPUID_REG_EDX ? mask | (1u << 28) : mask;  /* + HTT */
+    case 0x80000001u:
+        return reg == VIREO_CPUID_REG_EAX ? ~0u : mask;
+    case 0x80000002u: case 0x80000003u: case 0x80000004u:
+        return ~0u;                                 /* brand: plan->model_id */
+    case 0x80000008u:
+        return reg == VIREO_CPUID_REG_ECX ? ~0u : mask;  /* AMD core count */
+    default:
+        return mask;
+    }
+}
+
+/* The host's value where vireo does not decide, vireo's where it does. */
+static void
+merge_host_entry(VireoCpuidEntry *e, const VireoCpuidEntry *h)
+{
+    guint32 *mine[] = { &e->eax, &e->ebx, &e->ecx, &e->edx };
+    const guint32 host[] = { h->eax, h->ebx, h->ecx, h->edx };
+    for (guint r = 0; r < 4; r++) {
+        guint32 own = owned_bits(e->function, e->index, (VireoCpuidReg)r);
+        *mine[r] = (*mine[r] & own) | (host[r] & ~own);
+    }
+}
+
+static gint
+compare_entries(gconstpointer a, gconstpointer b)
+{
+    const VireoCpuidEntry *x = a, *y = b;
+    if (x->function != y->function)
+        return x->function < y->function ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* Leaves only the host lists are appended, so the table is sorted again. */
+static void
+merge_host_table(const VireoCpuPlan *plan, GArray *t)
+{
+    const GArray *host = plan->host_table;
+    for (guint i = 0; i < host->len; i++) {
+        const VireoCpuidEntry *h = &g_array_index(host, VireoCpuidEntry, i);
+        VireoCpuidEntry *e;
+        if (!host_leaf_taken(plan, h->function, h->index))
+            continue;
+        e = (VireoCpuidEntry *)vireo_cpuid_find(t, h->function, h->index);
+        if (!e)
+            e = table_add(t, h->function, h->index,
+                          h->flags & VIREO_CPUID_FLAG_SIGNIFICANT_INDEX);
+        merge_host_entry(e, h);
+    }
+    g_array_sort(t, compare_entries);
+}
+
 /* ORs every feature of the plan into the entry that carries it. */
 static void
 fill_features(const VireoCpuPlan *plan, GArray *t)
@@ -399,9 +529,13 @@ vireo_cpuid_build(const VireoCpuPlan *plan, guint index)
     if (plan->kvm_leaves)
         leaves_kvm(plan, t);
     leaves_ext(plan, t, apic_id);
+    if (plan->host_table)
+        merge_host_table(plan, t);
     fill_features(plan, t);
     e7 = (VireoCpuidEntry *)vireo_cpuid_find(t, 7, 1);
-    if (e7 && e7->eax)
-        ((VireoCpuidEntry *)vireo_cpuid_find(t, 7, 0))->eax = 1;
+    if (e7 && e7->eax) {
+        VireoCpuidEntry *e70 = (VireoCpuidEntry *)vireo_cpuid_find(t, 7, 0);
+        e70->eax = MAX(e70->eax, 1u);   /* a host's table may list 7.2 */
+    }
     return t;
 }

@@ -14,6 +14,9 @@ typedef struct {
     VireoFeatureSet features;
     VireoTopology topo;
     gboolean kvm_leaves;            /* 0x40000000.. KVM signature + PV features */
+    /* host-passthrough / maximum: KVM_GET_SUPPORTED_CPUID, the base of every
+     * leaf vireo does not compute itself (NULL for a named model). */
+    const GArray *host_table;
 } VireoCpuPlan;
 
 /* cpuid.c: the complete table vCPU index sees. Features whose leaf is not
@@ -23,6 +26,11 @@ void vireo_cpuid_prune_features(VireoCpuPlan *plan);
 GArray *vireo_cpuid_build(const VireoCpuPlan *plan, guint index);
 const VireoCpuidEntry *vireo_cpuid_find(const GArray *table, guint32 function,
                                         guint32 index);
+/* Family/model/stepping from a leaf 1 EAX (extended fields folded in). */
+void vireo_cpuid_decode_signature(guint32 eax, guint *family, guint *model,
+                                  guint *stepping);
+/* The brand string of leaves 0x80000002..4, stripped; "" when absent. */
+void vireo_cpuid_read_brand(const GArray *table, char brand[49]);
 
 /* cpu-resolve.c */
 gboolean vireo_cpu_resolve(const VireoDomainDef *def, const VireoHostCaps *host,

@@ -2,6 +2,9 @@
  * CPU, memory, platform, clock, boot, devices); each step in its own file. */
 #include <config.h>
 #include <string.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
 #include "machine/machine-priv.h"
 #include "machine/cpu-model.h"
 #include "util/vireo-enum.h"
@@ -32,11 +35,31 @@ vireo_types_init(void)
     }
 }
 
+static void
+read_host_brand(char brand[49])
+{
+#if defined(__x86_64__) || defined(__i386__)
+    guint32 regs[12];
+    guint max = __get_cpuid_max(0x80000000u, NULL);
+    if (max < 0x80000004u)
+        return;
+    for (guint l = 0; l < 3; l++)
+        __get_cpuid(0x80000002u + l, &regs[4 * l], &regs[4 * l + 1],
+                    &regs[4 * l + 2], &regs[4 * l + 3]);
+    memcpy(brand, regs, 48);
+    brand[48] = '\0';
+    g_strstrip(brand);
+#else
+    brand[0] = '\0';
+#endif
+}
+
 VireoHostCaps *
 vireo_host_caps_new(void)
 {
     VireoHostCaps *caps = g_new0(VireoHostCaps, 1);
     caps->supported_cpuid = g_array_new(FALSE, TRUE, sizeof(VireoCpuidEntry));
+    read_host_brand(caps->host_model_id);
     return caps;
 }
 

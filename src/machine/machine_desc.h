@@ -34,6 +34,10 @@ typedef struct {
     guint max_vcpus;                /* KVM_CAP_MAX_VCPUS */
     gboolean has_x2apic_api;
     gboolean has_hugepages;         /* 2 MiB pages available */
+    /* The host CPU's brand string, read with the cpuid instruction by
+     * vireo_host_caps_new() (QEMU's -cpu host does the same): KVM may
+     * report leaves 0x80000002..4 empty (kvm_pvm does). "" when unknown. */
+    char host_model_id[49];
 } VireoHostCaps;
 
 VireoHostCaps *vireo_host_caps_new(void);
