@@ -165,10 +165,14 @@ vireo_kvm_vm_new(const VireoMemoryDesc *mem, GError **error)
     vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
     if (!vm_ioctl_ok(vm->vm_fd, "KVM_CREATE_VM", error))
         return NULL;
+    /* RAM slots go in before the irqchip: on the kvm_pvm host measured
+     * here, KVM_SET_USER_MEMORY_REGION for 128 MiB takes ~0.15 ms on a VM
+     * without an irqchip and ~5-7 ms once KVM_CREATE_IRQCHIP has run (the
+     * order is free: the irqchip only has to precede the vCPUs). */
     if (!vm_set_special_pages(vm, error) ||
-        !vm_create_irqchip(vm, error) ||
         !vm_map_ram(vm, mem, error) ||
-        !vm_add_memory_slots(vm, error))
+        !vm_add_memory_slots(vm, error) ||
+        !vm_create_irqchip(vm, error))
         return NULL;
     return g_steal_pointer(&vm);
 }
