@@ -102,10 +102,30 @@ postparse_hugepages(VireoDomainDef *def, GError **error)
     return TRUE;
 }
 
-/* NUMA cells can only name vCPUs the domain has. */
+static guint
+bitmap_count(const char *bitmap)
+{
+    g_auto(GStrv) parts = bitmap ? g_strsplit(bitmap, ",", -1) : NULL;
+    guint n = 0;
+    for (char **p = parts; p && *p; p++) {
+        const char *dash = strchr(*p, '-');
+        guint64 lo = g_ascii_strtoull(*p, NULL, 10);
+        n += dash ? (guint)(g_ascii_strtoull(dash + 1, NULL, 10) - lo + 1) : 1;
+    }
+    return n;
+}
+
+/* NUMA cells can only name vCPUs the domain has. When they name more vCPUs
+ * than there are, validation reports that (with its own words), so this
+ * only catches IDs out of range. */
 static gboolean
 numa_cpus_in_range(const VireoDomainDef *def, GError **error)
 {
+    guint total = 0;
+    for (guint i = 0; def->cpu && i < def->cpu->numa->len; i++)
+        total += bitmap_count(((VireoNumaCell *)g_ptr_array_index(def->cpu->numa, i))->cpus);
+    if (total > def->vcpus)
+        return TRUE;
     for (guint i = 0; def->cpu && i < def->cpu->numa->len; i++) {
         VireoNumaCell *c = g_ptr_array_index(def->cpu->numa, i);
         const char *last = c->cpus ? strrchr(c->cpus, ',') : NULL;
