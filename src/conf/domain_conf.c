@@ -745,7 +745,8 @@ strip_blank_nodes(xmlNode *node)
         xmlNode *next = c->next;
         /* libxml2's "no blanks" keeps the whitespace of an element that
          * has nothing else in it, and so does libvirt. */
-        gboolean only_child = c == node->children && !c->next;
+        gboolean only_child = c == node->children && !c->next && node->parent &&
+                              node->parent->type == XML_ELEMENT_NODE;
         if (c->type == XML_TEXT_NODE && xmlIsBlankNode(c) && !only_child) {
             xmlUnlinkNode(c);
             xmlFreeNode(c);

@@ -110,7 +110,12 @@ vireo_device_address_parse(xmlNode *node, VireoDeviceAddress *a, GError **error)
             return FALSE;
         TRY(vireo_xml_prop_uint(node, "bus", 10, 0, &a->bus, error));
         a->usb_port = vireo_xml_prop_string(node, "port");
-        return usb_port_valid(node, a->usb_port, error);
+        if (!usb_port_valid(node, a->usb_port, error))
+            return FALSE;
+        /* port '0' is "no port yet" to libvirt */
+        if (a->usb_port && strspn(a->usb_port, "0.") == strlen(a->usb_port))
+            g_clear_pointer(&a->usb_port, g_free);
+        return TRUE;
     case VIREO_ADDRESS_ISA:
         if (!vireo_conf_check_leaf(node, "type iobase irq", error))
             return FALSE;
