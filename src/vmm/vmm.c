@@ -140,8 +140,12 @@ vmm_end(VireoVmm *vmm, VireoShutdownCause cause, int status, const char *reason)
         vmm->state != VIREO_RUN_STATE_GUEST_PANICKED)
         vmm->state = VIREO_RUN_STATE_SHUTDOWN;
     vmm_emit(vmm, "SHUTDOWN", cause_data(cause));
+    /* Default priority, not low: a low-priority idle never runs while any
+     * default-priority source stays ready (a peer that keeps an fd readable),
+     * and the VMM would ignore SIGTERM. Sources ready in the same iteration
+     * (QMP output carrying the SHUTDOWN event) are still dispatched first. */
     GSource *idle = g_idle_source_new();
-    g_source_set_priority(idle, G_PRIORITY_LOW);
+    g_source_set_priority(idle, G_PRIORITY_DEFAULT);
     g_source_set_callback(idle, vmm_quit_loop, vmm, NULL);
     g_source_attach(idle, vmm->ctx);
     g_source_unref(idle);

@@ -58,7 +58,12 @@ class Conn:
     def send(self, data):
         if isinstance(data, str):
             data = data.encode()
-        self.sock.sendall(data)
+        try:
+            self.sock.sendall(data)
+        except (BrokenPipeError, ConnectionResetError):
+            # The server may drop us mid-message (oversized input) while we
+            # are still writing; what it answered before is still readable.
+            pass
 
     def readline(self, timeout=5.0):
         """One line without CRLF; None at EOF or on timeout."""
