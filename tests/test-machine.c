@@ -665,10 +665,61 @@ test_cpuid_xsave(void)
     g_assert_nonnull(d);
     g_assert_cmphex(leaf(d, 0, 0xD, 0)->eax, ==, 0x2e7);
     g_assert_cmpuint(leaf(d, 0, 0xD, 0)->ecx, ==, 2696);
+    /* EBX: the size XCR0 needs now, x87|SSE at reset (KVM updates it) */
+    g_assert_cmpuint(leaf(d, 0, 0xD, 0)->ebx, ==, 576);
     g_assert_cmpuint(leaf(d, 0, 0xD, 2)->eax, ==, 256);    /* AVX: 256 bytes */
     g_assert_cmpuint(leaf(d, 0, 0xD, 2)->ebx, ==, 576);    /* at 576 */
     g_assert_true(has_feature(d, "xsaveopt"));             /* 0xD.1 EAX bit 0 */
     g_assert_cmphex(leaf(d, 0, 0xD, 1)->eax & 1, ==, 1);
+}
+
+/* The leaves QEMU 7.2 fills the same way for every Intel model (its legacy
+ * caches), and the EPYC family's own caches (read from guests under QEMU). */
+static void
+test_cpuid_qemu_caches(void)
+{
+    g_autoptr(TestDef) t = test_def_new("pc", 1, 256);
+    g_autoptr(TestDef) a = test_def_new("pc", 1, 256);
+    g_autoptr(VireoMachineDesc) d = NULL;
+    g_autoptr(VireoMachineDesc) m = NULL;
+    test_def_cpu(t, VIREO_CPU_MODE_CUSTOM, "Icelake-Server");
+    d = resolve_with(t, NULL, NULL);
+    g_assert_nonnull(d);
+    g_assert_cmphex(leaf(d, 0, 2, 0)->edx, ==, 0x002c307d);   /* L1d L1i 32K, L2 2M */
+    g_assert_cmphex(leaf(d, 0, 4, 3)->edx, ==, 0x6);          /* L3 inclusive, complex */
+    g_assert_cmphex(leaf(d, 0, 5, 0)->ecx, ==, 0x3);          /* MWAIT EMX | IBE */
+    g_assert_nonnull(leaf(d, 0, 3, 0));                       /* every leaf to level */
+    g_assert_cmphex(leaf(d, 0, 0x80000006u, 0)->ecx, ==, 0x02008140);
+    g_assert_cmphex(leaf(d, 0, 0x80000008u, 0)->eax, ==, 0x3928);  /* la57: 57 bits */
+    test_def_cpu(a, VIREO_CPU_MODE_CUSTOM, "EPYC-Milan");
+    m = resolve_with(a, NULL, NULL);
+    g_assert_nonnull(m);
+    /* L3 32 MiB 16-way: 32768 sets; L2 512 KiB without self-init */
+    g_assert_cmphex(leaf(m, 0, 0x8000001Du, 3)->ecx, ==, 0x7fff);
+    g_assert_cmphex(leaf(m, 0, 0x8000001Du, 2)->eax & 0x1ff, ==, 0x43);
+    g_assert_cmphex(leaf(m, 0, 0x80000006u, 0)->edx, ==, 0x01008140);
+    g_assert_cmphex(leaf(m, 0, 2, 0)->ecx, ==, 0xff);         /* no descriptor for 32M */
+}
+
+/* QEMU under KVM gives a named model the host's vendor; vendor_id wins. */
+static void
+test_vendor_from_host(void)
+{
+    g_autoptr(VireoHostCaps) host = fake_host("EPYC", NULL);
+    g_autoptr(TestDef) t = test_def_new("pc", 1, 256);
+    g_autoptr(VireoMachineDesc) d = NULL;
+    g_autoptr(VireoMachineDesc) n = NULL;
+    g_autoptr(VireoMachineDesc) v = NULL;
+    test_def_cpu(t, VIREO_CPU_MODE_CUSTOM, "EPYC");
+    d = resolve_with(t, host, NULL);               /* fake_host is GenuineIntel */
+    g_assert_nonnull(d);
+    g_assert_cmpstr(d->cpu.vendor, ==, "GenuineIntel");
+    g_assert_cmphex(leaf(d, 0, 0, 0)->ebx, ==, 0x756e6547);   /* "Genu" */
+    n = resolve_with(t, NULL, NULL);
+    g_assert_cmpstr(n->cpu.vendor, ==, "AuthenticAMD");
+    t->cpu.vendor_id = (char *)"VireoCPUTest";
+    v = resolve_with(t, host, NULL);
+    g_assert_cmpstr(v->cpu.vendor, ==, "VireoCPUTest");
 }
 
 static void
@@ -706,7 +757,7 @@ typedef struct {
     guint sockets, dies, cores, threads;
     guint32 apic[8];                /* per cpu-index */
     guint smt_shift, pkg_shift;     /* 0xB level 0 / 1 EAX */
-    guint leaf1_count;              /* leaf 1 EBX[23:16] */
+    guint leaf1_count;              /* leaf 1 EBX[23:16]; 0 without HTT, as QEMU */
     guint l4_cores;                 /* leaf 4 EAX[31:26] + 1 */
     guint l1_sharing, l3_sharing;   /* leaf 4 EAX[25:14] + 1 */
 } TopoCase;
@@ -715,13 +766,13 @@ typedef struct {
  * it = ceil(log2(cores)) bits, die field, then the socket. */
 static const TopoCase topo_cases[] = {
     /* 1x1x1: every field 0 bits wide */
-    { 1, 1, 1, 1, { 0 }, 0, 0, 1, 1, 1, 1 },
+    { 1, 1, 1, 1, { 0 }, 0, 0, 0, 1, 1, 1 },
     /* 1 socket x 4 cores x 2 threads: thread 1 bit, core 2 bits -> pkg at 3 */
     { 1, 1, 4, 2, { 0, 1, 2, 3, 4, 5, 6, 7 }, 1, 3, 8, 4, 2, 8 },
     /* 2x2x2: thread bit 0, core bit 1, socket from bit 2 */
     { 2, 1, 2, 2, { 0, 1, 2, 3, 4, 5, 6, 7 }, 1, 2, 4, 2, 2, 4 },
     /* 4 single-core sockets: no thread/core bits, socket = APIC ID */
-    { 4, 1, 1, 1, { 0, 1, 2, 3 }, 0, 0, 1, 1, 1, 1 },
+    { 4, 1, 1, 1, { 0, 1, 2, 3 }, 0, 0, 0, 1, 1, 1 },
     /* 2 sockets x 3 cores: 3 cores need 2 bits, so socket 1 starts at 4 */
     { 2, 1, 3, 1, { 0, 1, 2, 4, 5, 6 }, 0, 2, 4, 4, 1, 4 },
 };
@@ -813,7 +864,8 @@ test_topology_amd(void)
     g_assert_cmphex(leaf(d, 0, 0x80000008u, 0)->ecx, ==, (3 << 12) | 7);
     g_assert_cmphex(leaf(d, 5, 0x8000001Eu, 0)->eax, ==, 5);
     g_assert_cmphex(leaf(d, 5, 0x8000001Eu, 0)->ebx, ==, (1 << 8) | 2);
-    g_assert_null(leaf(d, 0, 4, 0));                         /* leaf 4 is Intel's */
+    /* leaf 4 is Intel's: an AMD guest reads zeros there (QEMU's vendor_cpuid_only) */
+    g_assert_cmphex(leaf(d, 0, 4, 0)->eax | leaf(d, 0, 4, 0)->ebx | leaf(d, 0, 4, 0)->ecx, ==, 0);
     /* 0x8000001D (topoext): L1 shared by a core's 2 threads, L3 by all 8 */
     g_assert_cmpuint(((leaf(d, 0, 0x8000001Du, 0)->eax >> 14) & 0xfff) + 1, ==, 2);
     g_assert_cmpuint(((leaf(d, 0, 0x8000001Du, 3)->eax >> 14) & 0xfff) + 1, ==, 8);
@@ -1139,6 +1191,8 @@ main(int argc, char **argv)
     g_test_add_func("/machine/cpu/vendor", test_vendor);
     g_test_add_func("/machine/cpu/xsave-leaf", test_cpuid_xsave);
     g_test_add_func("/machine/cpu/kvm-leaves", test_cpuid_kvm_leaves);
+    g_test_add_func("/machine/cpu/qemu-caches", test_cpuid_qemu_caches);
+    g_test_add_func("/machine/cpu/vendor-from-host", test_vendor_from_host);
     g_test_add_func("/machine/topology/cases", test_topology);
     g_test_add_func("/machine/topology/dies", test_topology_dies);
     g_test_add_func("/machine/topology/amd", test_topology_amd);

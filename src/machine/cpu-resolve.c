@@ -12,8 +12,10 @@
 #include "util/vireo-error.h"
 #include "util/vireo-i18n.h"
 
-/* Features KVM provides without listing them in KVM_GET_SUPPORTED_CPUID. */
-static const char *const host_exempt[] = { "hypervisor", "tsc-deadline" };
+/* Features KVM provides without listing them in KVM_GET_SUPPORTED_CPUID;
+ * topoext because its leaves (0x8000001D/E) are the VMM's own, as QEMU's
+ * kvm_arch_get_supported_cpuid() says. */
+static const char *const host_exempt[] = { "hypervisor", "tsc-deadline", "topoext" };
 
 /* QEMU's kvm_default_props: what "-accel kvm" turns on and off. */
 static const char *const kvm_on[] = {
@@ -68,6 +70,7 @@ plan_from_host(VireoCpuPlan *plan, const VireoHostCaps *host,
     if (l1)
         vireo_cpuid_decode_signature(l1->eax, &plan->family, &plan->model, &plan->stepping);
     plan->features = *host_set;
+    plan->caches = vireo_cpu_caches_find(NULL);   /* QEMU: host-cache-info=off */
     /* HTT follows the guest's topology, not the host's */
     vireo_feature_set_remove_name(&plan->features, "ht");
     plan->host_table = t;
@@ -84,6 +87,7 @@ plan_from_model(VireoCpuPlan *plan, VireoCpuModelClass *klass)
     plan->model = m->model;
     plan->stepping = m->stepping;
     plan->model_id = m->model_id;
+    plan->caches = vireo_cpu_caches_find(m->name);
     plan->level = m->level;
     plan->xlevel = m->xlevel;
     plan->features = klass->features;
@@ -416,6 +420,11 @@ vireo_cpu_resolve(const VireoDomainDef *def, const VireoHostCaps *host,
     if (kvm)
         apply_kvm_defaults(&plan.features);
     plan.kvm_leaves = kvm && !(def->features.kvm_hidden == VIREO_TRISTATE_YES);
+    /* QEMU under KVM shows a named model with the host's vendor ("normally
+     * we advertise the actual CPU vendor": SYSENTER/SYSCALL in compatibility
+     * mode follow the real CPU); vendor_id still wins. */
+    if (kvm && host && host->host_vendor[0] && !(c && c->vendor_id))
+        plan.vendor = host->host_vendor;
     res.forbidden_present = forbidden;
     if (c)
         apply_policies(c, &plan, &host_set, &res);

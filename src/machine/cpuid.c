@@ -150,57 +150,78 @@ leaf_1(const VireoCpuPlan *plan, GArray *t, guint32 apic_id)
     VireoCpuidEntry *e = table_add(t, 1, 0, FALSE);
     guint logical = 1u << plan->topo.pkg_offset;   /* addressable IDs per package */
     e->eax = signature(plan);
-    e->ebx = (apic_id << 24) | (MIN(logical, 255u) << 16) | (8 << 8); /* CLFLUSH 64 bytes */
-    if (vireo_topology_cpus(&plan->topo) / plan->topo.sockets > 1)
-        e->edx |= 1u << 28;                        /* HTT: more than one logical CPU */
+    e->ebx = (apic_id << 24) | (8 << 8);           /* CLFLUSH 64 bytes */
+    /* HTT and the ID count only with more than one logical CPU per package
+     * (QEMU leaves both 0 otherwise); the count is the SDM's addressable
+     * IDs, as QEMU >= 9.1 (7.2 wrote cores * threads). */
+    if (vireo_topology_cpus(&plan->topo) / plan->topo.sockets > 1) {
+        e->ebx |= MIN(logical, 255u) << 16;
+        e->edx |= 1u << 28;
+    }
 }
 
-/* Leaf 2: 0xFF says "no descriptors here, read leaf 4". */
+/* Leaf 2: one-byte cache descriptors, as QEMU writes them (cpu-caches.c). */
 static void
-leaf_2(GArray *t)
+leaf_2(const VireoCpuPlan *plan, GArray *t)
 {
     VireoCpuidEntry *e = table_add(t, 2, 0, FALSE);
-    e->eax = 0x0000ff01;
+    e->eax = 0x00000001;
+    e->ecx = plan->caches->leaf2_ecx;
+    e->edx = plan->caches->leaf2_edx;
 }
 
-typedef struct {
-    guint type;                     /* 1 data, 2 instruction, 3 unified */
-    guint level;
-    guint size_kib, ways, line;
-    gboolean per_core;              /* shared by a core's threads, else by a die */
-} VireoCacheInfo;
+/* Leaf 5 (MONITOR/MWAIT): QEMU's default reports the interrupt-break and
+ * enumeration extensions even when monitor itself is off. */
+static void
+leaf_5(GArray *t)
+{
+    table_add(t, 5, 0, FALSE)->ecx = 0x3;
+}
 
-static const VireoCacheInfo caches[] = {
-    { 1, 1, 32, 8, 64, TRUE },
-    { 2, 1, 32, 8, 64, TRUE },
-    { 3, 2, 4096, 16, 64, TRUE },
-    { 3, 3, 16384, 16, 64, FALSE },
-};
+/* Every other leaf up to the level / xlevel reads as zeros, as under QEMU. */
+static void
+leaves_zero(const VireoCpuPlan *plan, GArray *t)
+{
+    for (guint32 l = 0; l <= plan->level; l++)
+        if (!vireo_cpuid_find(t, l, 0))
+            table_add(t, l, 0, FALSE);
+    for (guint32 l = 0x80000000u; l <= plan->xlevel; l++)
+        if (!vireo_cpuid_find(t, l, 0))
+            table_add(t, l, 0, FALSE);
+}
 
 static void
 cache_geometry(const VireoCacheInfo *c, guint32 *ebx, guint32 *ecx)
 {
-    guint sets = c->size_kib * 1024 / (c->ways * c->line);
-    *ebx = (c->line - 1) | (0u << 12) | ((c->ways - 1) << 22);
+    guint sets = c->size_kib * 1024 / (c->ways * 64);
+    *ebx = (64 - 1) | ((c->ways - 1) << 22);
     *ecx = sets - 1;
 }
 
+/* Leaf 4 (Intel) and 0x8000001D (AMD) list the same caches, then a type 0
+ * entry; EAX[25:14] is how many logical CPUs share one, less one, and
+ * leaf 4 adds EAX[31:26], the core IDs in a package less one. */
 static void
-leaf_4(const VireoCpuPlan *plan, GArray *t)
+cache_leaf(const VireoCpuPlan *plan, GArray *t, guint32 leaf)
 {
     const VireoTopology *tp = &plan->topo;
     guint cores_ids = 1u << (tp->pkg_offset - tp->core_offset);
-    for (guint i = 0; i <= G_N_ELEMENTS(caches); i++) {
-        VireoCpuidEntry *e = table_add(t, 4, i, TRUE);
-        const VireoCacheInfo *c = &caches[i];
+    for (guint i = 0; i <= G_N_ELEMENTS(plan->caches->cache); i++) {
+        VireoCpuidEntry *e = table_add(t, leaf, i, TRUE);
+        const VireoCacheInfo *c = &plan->caches->cache[i];
         guint sharing;
-        if (i == G_N_ELEMENTS(caches))
+        if (i == G_N_ELEMENTS(plan->caches->cache))
             break;                                 /* type 0: no more caches */
-        sharing = 1u << (c->per_core ? tp->core_offset : tp->die_offset);
-        e->eax = c->type | (c->level << 5) | (1u << 8) |
-                 ((sharing - 1) << 14) | ((cores_ids - 1) << 26);
+        if (leaf == 4)
+            sharing = 1u << (c->per_core ? tp->core_offset : tp->die_offset);
+        else
+            sharing = c->per_core ? tp->threads : vireo_topology_cpus(tp) / tp->sockets / tp->dies;
+        e->eax = c->type | (c->level << 5) | ((guint32)c->self_init << 8) |
+                 ((sharing - 1) << 14);
+        if (leaf == 4)
+            e->eax |= (cores_ids - 1) << 26;
         cache_geometry(c, &e->ebx, &e->ecx);
-        e->edx = c->level == 3 ? (1u << 1) : 0;    /* L3 inclusive */
+        e->edx = c->edx;
     }
 }
 
@@ -296,7 +317,9 @@ leaf_d(const VireoCpuPlan *plan, GArray *t)
     e0 = (VireoCpuidEntry *)vireo_cpuid_find(t, 0xD, 0);
     e0->eax = (guint32)xcr0;
     e0->edx = (guint32)(xcr0 >> 32);
-    e0->ebx = size;
+    /* EBX is the size for the XCR0 in force: x87|SSE (576) at reset; KVM
+     * recomputes it on every XSETBV, and QEMU shows a guest the same */
+    e0->ebx = 576;
     e0->ecx = size;
 }
 
@@ -308,24 +331,6 @@ leaves_kvm(const VireoCpuPlan *plan, GArray *t)
     e->eax = LEAF_KVM_FEATURES;
     put_string(regs, 3, "KVMKVMKVM\0\0\0", 12);
     table_add(t, LEAF_KVM_FEATURES, 0, FALSE);
-}
-
-/* AMD's cache topology (with topoext): the same caches as leaf 4, with
- * EAX[25:14] = logical processors sharing the cache - 1. */
-static void
-leaf_8000001d(const VireoCpuPlan *plan, GArray *t)
-{
-    const VireoTopology *tp = &plan->topo;
-    for (guint i = 0; i <= G_N_ELEMENTS(caches); i++) {
-        VireoCpuidEntry *e = table_add(t, 0x8000001Du, i, TRUE);
-        const VireoCacheInfo *c = &caches[i];
-        guint sharing;
-        if (i == G_N_ELEMENTS(caches))
-            break;
-        sharing = c->per_core ? tp->threads : vireo_topology_cpus(tp) / tp->sockets / tp->dies;
-        e->eax = c->type | (c->level << 5) | (1u << 8) | ((sharing - 1) << 14);
-        cache_geometry(c, &e->ebx, &e->ecx);
-    }
 }
 
 static void
@@ -350,32 +355,38 @@ leaves_ext(const VireoCpuPlan *plan, GArray *t, guint32 apic_id)
         }
     }
     if (plan->xlevel >= 0x80000006u) {
+        /* QEMU 7.2 fills these AMD-style for every vendor: TLBs, L1d and
+         * L1i; L2 TLBs, L2 and L3 */
         VireoCpuidEntry *l1 = table_add(t, 0x80000005u, 0, FALSE);
-        VireoCpuidEntry *l2;
-        if (is_amd(plan)) {
-            l1->eax = 0x01ff01ff; l1->ebx = 0x01ff01ff;
-            l1->ecx = 0x40020140; l1->edx = 0x40020140;  /* 64 KiB 2-way, 64 B lines */
-        }
-        l2 = table_add(t, 0x80000006u, 0, FALSE);
-        l2->ecx = (4096u << 16) | (0x8 << 12) | 64;      /* L2 4 MiB 16-way */
+        VireoCpuidEntry *l2 = table_add(t, 0x80000006u, 0, FALSE);
+        l1->eax = 0x01ff01ff; l1->ebx = 0x01ff01ff;
+        l1->ecx = plan->caches->l1d_80000005;
+        l1->edx = plan->caches->l1i_80000005;
+        l2->ebx = 0x42004200;
+        l2->ecx = plan->caches->l2_80000006;
+        l2->edx = plan->caches->l3_80000006;
     }
     if (plan->xlevel >= 0x80000007u)
         table_add(t, 0x80000007u, 0, FALSE);
     if (plan->xlevel >= 0x80000008u) {
         VireoCpuidEntry *a = table_add(t, 0x80000008u, 0, FALSE);
-        a->eax = 40 | (48 << 8);                          /* phys / virt address bits */
-        if (is_amd(plan))
-            a->ecx = (tp->pkg_offset << 12) |
-                     ((vireo_topology_cpus(tp) / tp->sockets) - 1);
+        guint per_pkg = vireo_topology_cpus(tp) / tp->sockets;
+        /* 40 physical bits (QEMU's default), 48 virtual or 57 with LA57 */
+        a->eax = 40 | ((has(plan, "la57") ? 57 : 48) << 8);
+        /* ApicIdSize and threads per package - 1: QEMU writes them for
+         * every vendor, once a package has more than one */
+        if (per_pkg > 1)
+            a->ecx = (tp->pkg_offset << 12) | (per_pkg - 1);
     }
     if (plan->xlevel >= 0x8000000Au && has(plan, "svm")) {
         VireoCpuidEntry *s = table_add(t, 0x8000000Au, 0, FALSE);
         s->eax = 1;
         s->ebx = 0x10;                                    /* ASIDs */
     }
-    if (is_amd(plan) && plan->xlevel >= 0x8000001Du && has(plan, "topoext"))
-        leaf_8000001d(plan, t);
-    if (is_amd(plan) && plan->xlevel >= 0x8000001Eu) {
+    /* QEMU 7.2 fills both up to xlevel whatever the vendor and topoext */
+    if (plan->xlevel >= 0x8000001Du)
+        cache_leaf(plan, t, 0x8000001Du);
+    if (plan->xlevel >= 0x8000001Eu) {
         VireoCpuidEntry *x = table_add(t, 0x8000001Eu, 0, FALSE);
         x->eax = apic_id;
         x->ebx = ((tp->threads - 1) << 8) | ((apic_id >> tp->core_offset) & 0xff);
@@ -469,7 +480,6 @@ compare_entries(gconstpointer a, gconstpointer b)
     return x->index < y->index ? -1 : x->index > y->index;
 }
 
-/* Leaves only the host lists are appended, so the table is sorted again. */
 static void
 merge_host_table(const VireoCpuPlan *plan, GArray *t)
 {
@@ -485,7 +495,6 @@ merge_host_table(const VireoCpuPlan *plan, GArray *t)
                           h->flags & VIREO_CPUID_FLAG_SIGNIFICANT_INDEX);
         merge_host_entry(e, h);
     }
-    g_array_sort(t, compare_entries);
 }
 
 /* ORs every feature of the plan into the entry that carries it. */
@@ -513,9 +522,11 @@ vireo_cpuid_build(const VireoCpuPlan *plan, guint index)
     leaf_0(plan, t);
     leaf_1(plan, t, apic_id);
     if (plan->level >= 2)
-        leaf_2(t);
+        leaf_2(plan, t);
     if (plan->level >= 4 && !is_amd(plan))
-        leaf_4(plan, t);
+        cache_leaf(plan, t, 4);
+    if (plan->level >= 5)
+        leaf_5(t);
     if (plan->level >= 6)
         leaf_6(plan, t);
     if (plan->level >= 7)
@@ -529,6 +540,7 @@ vireo_cpuid_build(const VireoCpuPlan *plan, guint index)
     if (plan->kvm_leaves)
         leaves_kvm(plan, t);
     leaves_ext(plan, t, apic_id);
+    leaves_zero(plan, t);
     if (plan->host_table)
         merge_host_table(plan, t);
     fill_features(plan, t);
@@ -537,5 +549,7 @@ vireo_cpuid_build(const VireoCpuPlan *plan, guint index)
         VireoCpuidEntry *e70 = (VireoCpuidEntry *)vireo_cpuid_find(t, 7, 0);
         e70->eax = MAX(e70->eax, 1u);   /* a host's table may list 7.2 */
     }
+    /* leaves added after their neighbours (zeros, the host's) go in order */
+    g_array_sort(t, compare_entries);
     return t;
 }

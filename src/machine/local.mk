@@ -7,7 +7,7 @@ src_machine_libvireo_machine_a_SOURCES = \
 	src/machine/cpu-features.h src/machine/cpu-features.c \
 	src/machine/cpu-tables.c src/machine/cpu-models-extra.c \
 	src/machine/cpu-model.h src/machine/cpu-model.c \
-	src/machine/cpu-resolve.c src/machine/cpuid.c \
+	src/machine/cpu-resolve.c src/machine/cpuid.c src/machine/cpu-caches.c \
 	src/machine/topology.h src/machine/topology.c \
 	src/machine/memmap.c src/machine/devices.c \
 	src/machine/machine-format.h src/machine/native.c src/machine/describe.c

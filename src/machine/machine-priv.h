@@ -5,11 +5,31 @@
 #include "machine/cpu-features.h"
 #include "machine/topology.h"
 
+/* One cache as leaf 4 / 0x8000001D describe it. */
+typedef struct {
+    guint type;                     /* 1 data, 2 instruction, 3 unified */
+    guint level;
+    guint size_kib, ways;           /* 64-byte lines */
+    gboolean per_core;              /* shared by a core's threads, else by a die */
+    gboolean self_init;             /* EAX bit 8 */
+    guint32 edx;                    /* 1 no-INVD-sharing, 2 inclusive, 4 complex indexing */
+} VireoCacheInfo;
+
+/* cpu-caches.c: the caches a model reports, and their legacy encodings. */
+typedef struct {
+    const char *name;               /* model; NULL: QEMU's legacy caches */
+    VireoCacheInfo cache[4];        /* L1d, L1i, L2, L3 */
+    guint32 leaf2_ecx, leaf2_edx;   /* one-byte descriptors */
+    guint32 l1d_80000005, l1i_80000005, l2_80000006, l3_80000006;
+} VireoCpuCaches;
+const VireoCpuCaches *vireo_cpu_caches_find(const char *model);
+
 /* The CPU every vCPU is, before per-vCPU APIC fields are filled in. */
 typedef struct {
     const char *vendor;             /* 12 characters */
     guint family, model, stepping;
     const char *model_id;
+    const VireoCpuCaches *caches;   /* never NULL once planned */
     guint32 level, xlevel;
     VireoFeatureSet features;
     VireoTopology topo;
