@@ -10,6 +10,7 @@
 #include "cli/cmd-util.h"
 #include "cli/events.h"
 #include "conf/domain_conf.h"
+#include "machine/machine-type.h"
 #include "util/vireo-error.h"
 #include "util/vireo-i18n.h"
 
@@ -36,6 +37,16 @@ uuid_owner(VireoStore *store, const char *uuid)
             return g_strdup(run->pdata[i]);
     }
     return NULL;
+}
+
+/* libvirt's QEMU driver refuses at define time a machine type its emulator
+ * does not offer; vireo asks the machine stage, so a config it could never
+ * run is not stored, and a stored one edited by hand fails before launch. */
+static gboolean
+check_machine(const VireoDomainSummary *sum, GError **error)
+{
+    vireo_types_init();
+    return vireo_machine_select(sum->machine, error) != NULL;
 }
 
 /* libvirt's virDomainObjListAdd checks: one name per uuid, one uuid per name. */
@@ -105,7 +116,8 @@ vireo_cli_define_xml(VireoStore *store, const char *xml, char **name_out,
     g_autoptr(VireoDomainSummary) sum = vireo_domain_summary_parse(xml, NULL, error);
     gboolean ok;
 
-    if (!sum || !vireo_store_lock(store, sum->name, error))
+    if (!sum || !check_machine(sum, error) ||
+        !vireo_store_lock(store, sum->name, error))
         return FALSE;
     ok = define_locked(store, sum, xml, error);
     vireo_store_unlock(store, sum->name);
@@ -261,7 +273,8 @@ start_locked(VireoStore *store, const char *name, const char *xml,
     }
     if (xml && !(sum = vireo_domain_summary_parse(xml, NULL, error)))
         return FALSE;
-    if (sum && !check_identity(store, sum, dom, error))
+    if (sum && (!check_machine(sum, error) ||
+                !check_identity(store, sum, dom, error)))
         return FALSE;
     if (dom && dom->persistent)
         transient = FALSE;

@@ -415,6 +415,8 @@ summary_from_doc(xmlDoc *doc, GError **error)
     }
     os = vireo_xml_child(root, "os");
     sum->os_type = os ? vireo_xml_child_content(os, "type") : NULL;
+    if (os && (node = vireo_xml_child(os, "type")))
+        sum->machine = vireo_xml_prop_string(node, "machine");
     if (!sum->os_type)
         sum->os_type = g_strdup("hvm");
     return g_steal_pointer(&sum);
@@ -441,5 +443,6 @@ vireo_domain_summary_free(VireoDomainSummary *sum)
         return;
     g_free(sum->name);
     g_free(sum->os_type);
+    g_free(sum->machine);
     g_free(sum);
 }

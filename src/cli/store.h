@@ -74,6 +74,7 @@ typedef struct {
     guint8 uuid[16];
     char uuidstr[37];
     char *os_type;
+    char *machine;          /* <type machine=>, NULL when not written */
     guint64 memory_kib;
     guint64 current_memory_kib;
     guint vcpus;

@@ -3,7 +3,7 @@
 # dominfo/domstate/dumpxml of inactive domains, URIs, unknown names and
 # UUIDs, and a corrupted or half-written config in the store.
 . "$(dirname "$0")/lib.sh"
-plan 32
+plan 37
 
 domain_xml alpha ignore > "$WORK/alpha.xml"
 domain_xml beta ignore > "$WORK/beta.xml"
@@ -93,6 +93,26 @@ sed 's|<devices>|<devices><frobnicator/>|' "$WORK/alpha.xml" | sed 's|<name>alph
 run define --validate "$WORK/delta.xml"
 check "define --validate refuses a schema-invalid domain" sh -c "echo \"\$1\" | head -n 1 | grep -qx 'error: Failed to define domain from $WORK/delta.xml'" _ "$out"
 check "and stores nothing" [ ! -e "$ROOT/lib/domains/delta.xml" ]
+
+# an unknown machine type is refused at define/create, as libvirt's QEMU
+# driver does, and a stored config edited to name one fails to start
+sed "s/machine='pc'/machine='pc-nosuch-1.0'/" "$WORK/beta.xml" | sed 's/beta/gamma/g' > "$WORK/gamma.xml"
+run define "$WORK/gamma.xml"
+expect_output "define refuses an unknown machine type" \
+    "error: Failed to define domain from $WORK/gamma.xml
+error: unsupported configuration: unsupported machine type 'pc-nosuch-1.0' (run 'vireo capabilities' to list the supported ones)" "$out"
+check "and stores nothing" [ ! -e "$ROOT/lib/domains/gamma.xml" ]
+run create "$WORK/gamma.xml"
+check "create refuses it too" sh -c "[ $rc -ne 0 ] && echo \"\$1\" | grep -q \"unsupported machine type 'pc-nosuch-1.0'\"" _ "$out"
+sed "s/machine='pc'/machine='q35'/" "$WORK/beta.xml" | sed 's/beta/delta2/g' > "$WORK/delta2.xml"
+run define "$WORK/delta2.xml"
+check "an alias (q35) is accepted" [ "$rc" -eq 0 ]
+sed -i "s/machine='[^']*'/machine='pc-nosuch-2.0'/" "$ROOT/lib/domains/delta2.xml"
+run start delta2
+expect_output "start of a stored config with an unknown machine type fails before launch" \
+    "error: Failed to start domain 'delta2'
+error: unsupported configuration: unsupported machine type 'pc-nosuch-2.0' (run 'vireo capabilities' to list the supported ones)" "$out"
+v -q undefine delta2 >/dev/null 2>&1
 
 run undefine alpha
 expect_output "undefine" "Domain 'alpha' has been undefined" "$out"
