@@ -306,35 +306,82 @@ resolve_with(TestDef *t, const VireoHostCaps *host, GError **err)
     return vireo_machine_resolve(&t->def, host, err);
 }
 
-static void
-test_policy_require(void)
+/* Each policy on a SandyBridge model and a SandyBridge host (plus
+ * `host_extra`): what ends up on and off, or libvirt's error. */
+typedef struct {
+    const char *host_extra;
+    const char *features;           /* "name=policy ...", in XML order */
+    const char *on, *off;           /* in the resolved CPU */
+    const char *error;              /* NULL: it resolves */
+} PolicyCase;
+
+static const PolicyCase policy_require = {
+    "erms smep", "erms=require", "erms", "smep", NULL,     /* smep: offered, not asked for */
+};
+/* missing ones listed in CPUID order (leaf 7 EBX bit 5 before bit 9), as libvirt does */
+static const PolicyCase policy_require_missing = {
+    NULL, "erms=require avx2=require", NULL, NULL,
+    "the CPU is incompatible with host CPU: Host CPU does not provide required features: avx2, erms",
+};
+static const PolicyCase policy_optional = {
+    "erms", "erms=optional avx512f=optional", "erms", "avx512f", NULL,
+};
+/* x2apic=disable wins over KVM's default */
+static const PolicyCase policy_disable = {
+    NULL, "avx=disable x2apic=disable", "aes", "avx x2apic", NULL,
+};
+static const PolicyCase policy_forbid_absent = {
+    NULL, "avx512f=forbid", NULL, "avx512f", NULL,         /* the host lacks it: fine */
+};
+static const PolicyCase policy_forbid = {
+    NULL, "avx512f=forbid aes=forbid", NULL, NULL,
+    "the CPU is incompatible with host CPU: Host CPU provides forbidden features: aes",
+};
+static const PolicyCase policy_force = {
+    NULL, "avx2=force", "avx2", NULL, NULL,                /* on without the host */
+};
+
+static gboolean
+name_listed(GPtrArray *names, const char *name)
 {
-    g_autoptr(VireoHostCaps) host = fake_host("SandyBridge", "erms smep");
+    return g_ptr_array_find_with_equal_func(names, name, g_str_equal, NULL);
+}
+
+static void
+test_policy(gconstpointer data)
+{
+    const PolicyCase *pc = data;
+    g_auto(GStrv) feats = g_strsplit(pc->features, " ", -1);
+    g_auto(GStrv) on = g_strsplit(pc->on ? pc->on : "", " ", -1);
+    g_auto(GStrv) off = g_strsplit(pc->off ? pc->off : "", " ", -1);
+    g_autoptr(VireoHostCaps) host = fake_host("SandyBridge", pc->host_extra);
     g_autoptr(TestDef) t = test_def_new("pc", 1, 256);
     g_autoptr(GError) err = NULL;
     g_autoptr(VireoMachineDesc) d = NULL;
     test_def_cpu(t, VIREO_CPU_MODE_CUSTOM, "SandyBridge");
-    test_def_feature(t, "erms", VIREO_CPU_FEATURE_REQUIRE);
+    for (char **f = feats; *f; f++) {
+        char *eq = strchr(*f, '=');
+        *eq = '\0';
+        test_def_feature(t, *f, vireo_cpu_feature_policy_from_string(eq + 1));
+    }
     d = resolve_with(t, host, &err);
+    if (pc->error) {
+        g_assert_null(d);
+        g_assert_error(err, VIREO_ERROR, VIREO_ERR_CPU_INCOMPATIBLE);
+        g_assert_cmpstr(err->message, ==, pc->error);
+        return;
+    }
     g_assert_no_error(err);
-    g_assert_true(has_feature(d, "erms"));
-    g_assert_false(has_feature(d, "smep"));     /* offered, not asked for */
-}
-
-static void
-test_policy_require_missing(void)
-{
-    g_autoptr(VireoHostCaps) host = fake_host("SandyBridge", NULL);
-    g_autoptr(TestDef) t = test_def_new("pc", 1, 256);
-    g_autoptr(GError) err = NULL;
-    test_def_cpu(t, VIREO_CPU_MODE_CUSTOM, "SandyBridge");
-    test_def_feature(t, "erms", VIREO_CPU_FEATURE_REQUIRE);
-    test_def_feature(t, "avx2", VIREO_CPU_FEATURE_REQUIRE);
-    /* listed in CPUID order (leaf 7 EBX bit 5 before bit 9), as libvirt does */
-    g_assert_null(resolve_with(t, host, &err));
-    g_assert_error(err, VIREO_ERROR, VIREO_ERR_CPU_INCOMPATIBLE);
-    g_assert_cmpstr(err->message, ==, "the CPU is incompatible with host CPU: "
-                    "Host CPU does not provide required features: avx2, erms");
+    for (char **f = on; *f && **f; f++)
+        g_assert_true(has_feature(d, *f));
+    for (char **f = off; *f && **f; f++)
+        g_assert_false(has_feature(d, *f));
+    /* what the XML turns off is listed as disabled */
+    for (guint i = 0; i < t->cpu.features->len; i++) {
+        const VireoCpuFeatureDef *f = t->cpu.features->pdata[i];
+        if (f->policy == VIREO_CPU_FEATURE_DISABLE || f->policy == VIREO_CPU_FEATURE_FORBID)
+            g_assert_true(name_listed(d->cpu.disabled_features, f->name));
+    }
 }
 
 static void
@@ -356,77 +403,6 @@ test_policy_model_missing(void)
     g_assert_no_error(err);
     g_assert_false(has_feature(d, "avx2"));
     g_assert_true(has_feature(d, "avx"));
-}
-
-static void
-test_policy_optional(void)
-{
-    g_autoptr(VireoHostCaps) host = fake_host("SandyBridge", "erms");
-    g_autoptr(TestDef) t = test_def_new("pc", 1, 256);
-    g_autoptr(GError) err = NULL;
-    g_autoptr(VireoMachineDesc) d = NULL;
-    test_def_cpu(t, VIREO_CPU_MODE_CUSTOM, "SandyBridge");
-    test_def_feature(t, "erms", VIREO_CPU_FEATURE_OPTIONAL);
-    test_def_feature(t, "avx512f", VIREO_CPU_FEATURE_OPTIONAL);
-    d = resolve_with(t, host, &err);
-    g_assert_no_error(err);
-    g_assert_true(has_feature(d, "erms"));
-    g_assert_false(has_feature(d, "avx512f"));
-}
-
-static void
-test_policy_disable(void)
-{
-    g_autoptr(VireoHostCaps) host = fake_host("SandyBridge", NULL);
-    g_autoptr(TestDef) t = test_def_new("pc", 1, 256);
-    g_autoptr(GError) err = NULL;
-    g_autoptr(VireoMachineDesc) d = NULL;
-    gboolean listed = FALSE;
-    test_def_cpu(t, VIREO_CPU_MODE_CUSTOM, "SandyBridge");
-    test_def_feature(t, "avx", VIREO_CPU_FEATURE_DISABLE);
-    test_def_feature(t, "x2apic", VIREO_CPU_FEATURE_DISABLE);
-    d = resolve_with(t, host, &err);
-    g_assert_no_error(err);
-    g_assert_false(has_feature(d, "avx"));
-    g_assert_false(has_feature(d, "x2apic"));   /* wins over KVM's default */
-    g_assert_true(has_feature(d, "aes"));
-    for (guint i = 0; i < d->cpu.disabled_features->len; i++)
-        listed |= g_str_equal(d->cpu.disabled_features->pdata[i], "avx");
-    g_assert_true(listed);
-}
-
-static void
-test_policy_forbid(void)
-{
-    g_autoptr(VireoHostCaps) host = fake_host("SandyBridge", NULL);
-    g_autoptr(TestDef) t = test_def_new("pc", 1, 256);
-    g_autoptr(GError) err = NULL;
-    g_autoptr(VireoMachineDesc) d = NULL;
-    test_def_cpu(t, VIREO_CPU_MODE_CUSTOM, "SandyBridge");
-    test_def_feature(t, "avx512f", VIREO_CPU_FEATURE_FORBID);  /* host lacks it: fine */
-    d = resolve_with(t, host, &err);
-    g_assert_no_error(err);
-    g_assert_false(has_feature(d, "avx512f"));
-    g_clear_pointer(&d, vireo_machine_desc_free);
-    test_def_feature(t, "aes", VIREO_CPU_FEATURE_FORBID);      /* host has it */
-    g_assert_null(resolve_with(t, host, &err));
-    g_assert_error(err, VIREO_ERROR, VIREO_ERR_CPU_INCOMPATIBLE);
-    g_assert_cmpstr(err->message, ==, "the CPU is incompatible with host CPU: "
-                    "Host CPU provides forbidden features: aes");
-}
-
-static void
-test_policy_force(void)
-{
-    g_autoptr(VireoHostCaps) host = fake_host("SandyBridge", NULL);
-    g_autoptr(TestDef) t = test_def_new("pc", 1, 256);
-    g_autoptr(GError) err = NULL;
-    g_autoptr(VireoMachineDesc) d = NULL;
-    test_def_cpu(t, VIREO_CPU_MODE_CUSTOM, "SandyBridge");
-    test_def_feature(t, "avx2", VIREO_CPU_FEATURE_FORCE);
-    d = resolve_with(t, host, &err);
-    g_assert_no_error(err);
-    g_assert_true(has_feature(d, "avx2"));
 }
 
 static void
@@ -1174,13 +1150,15 @@ main(int argc, char **argv)
     g_test_add_func("/machine/cpu/every-model", test_every_model);
     g_test_add_func("/machine/cpu/model-facts", test_model_facts);
     g_test_add_func("/machine/cpu/feature-spellings", test_feature_spellings);
-    g_test_add_func("/machine/cpu/policy-require", test_policy_require);
-    g_test_add_func("/machine/cpu/policy-require-missing", test_policy_require_missing);
+    g_test_add_data_func("/machine/cpu/policy-require", &policy_require, test_policy);
+    g_test_add_data_func("/machine/cpu/policy-require-missing", &policy_require_missing,
+                         test_policy);
     g_test_add_func("/machine/cpu/policy-model-missing", test_policy_model_missing);
-    g_test_add_func("/machine/cpu/policy-optional", test_policy_optional);
-    g_test_add_func("/machine/cpu/policy-disable", test_policy_disable);
-    g_test_add_func("/machine/cpu/policy-forbid", test_policy_forbid);
-    g_test_add_func("/machine/cpu/policy-force", test_policy_force);
+    g_test_add_data_func("/machine/cpu/policy-optional", &policy_optional, test_policy);
+    g_test_add_data_func("/machine/cpu/policy-disable", &policy_disable, test_policy);
+    g_test_add_data_func("/machine/cpu/policy-forbid-absent", &policy_forbid_absent, test_policy);
+    g_test_add_data_func("/machine/cpu/policy-forbid", &policy_forbid, test_policy);
+    g_test_add_data_func("/machine/cpu/policy-force", &policy_force, test_policy);
     g_test_add_func("/machine/cpu/feature-conflict", test_feature_conflict);
     g_test_add_func("/machine/cpu/feature-unknown", test_feature_unknown);
     g_test_add_func("/machine/cpu/no-cpu-filters", test_no_cpu_filters);
