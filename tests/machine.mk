@@ -20,3 +20,8 @@ tests/test-machine-cpuid-qemu.log: tests/machine/cpuid-dump.elf src/vireo
 TESTS += tests/test-machine-cpuid-qemu.sh
 EXTRA_DIST += tests/test-machine-cpuid-qemu.sh
 CLEANFILES += tests/machine/cpuid-dump.elf
+
+# host-passthrough run on vireo-vmm, checked by the test guest check.elf.
+TESTS += tests/test-machine-passthrough-run.sh
+EXTRA_DIST += tests/test-machine-passthrough-run.sh
+tests/test-machine-passthrough-run.log: tests/guest/check.elf src/vireo-vmm
