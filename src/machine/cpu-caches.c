@@ -10,13 +10,18 @@
 #define KIB 1
 #define MIB 1024
 
+/* The caches the tables share: 64-byte lines; L1 and L2 per core, L3 per die. */
+#define L1D_32K_8WAY { 1, 1, 32 * KIB, 8, TRUE, TRUE, 0x1 }
+#define L1I_32K_8WAY { 2, 1, 32 * KIB, 8, TRUE, TRUE, 0x1 }
+#define EPYC_L2 { 3, 2, 512 * KIB, 8, TRUE, FALSE, 0x0 }   /* no self-init */
+#define L3_16WAY(mib) { 3, 3, (mib) * MIB, 16, FALSE, TRUE, 0x6 }
+
 static const VireoCpuCaches legacy = {
     .name = NULL,
     .cache = {
-        { 1, 1, 32 * KIB, 8, TRUE, TRUE, 0x1 },
-        { 2, 1, 32 * KIB, 8, TRUE, TRUE, 0x1 },
+        L1D_32K_8WAY, L1I_32K_8WAY,
         { 3, 2, 4 * MIB, 16, TRUE, TRUE, 0x1 },
-        { 3, 3, 16 * MIB, 16, FALSE, TRUE, 0x6 },
+        L3_16WAY(16),
     },
     .leaf2_ecx = 0x4d, .leaf2_edx = 0x002c307d,   /* L3 16M; L1d, L1i 32K; L2 2M */
     .l1d_80000005 = 0x40020140, .l1i_80000005 = 0x40020140,
@@ -27,10 +32,9 @@ static const VireoCpuCaches epyc_caches[] = {
     {
         .name = "EPYC",
         .cache = {
-            { 1, 1, 32 * KIB, 8, TRUE, TRUE, 0x1 },
+            L1D_32K_8WAY,
             { 2, 1, 64 * KIB, 4, TRUE, TRUE, 0x1 },
-            { 3, 2, 512 * KIB, 8, TRUE, FALSE, 0x0 },
-            { 3, 3, 8 * MIB, 16, FALSE, TRUE, 0x6 },
+            EPYC_L2, L3_16WAY(8),
         },
         .leaf2_ecx = 0x4b, .leaf2_edx = 0x002cff80,
         .l1d_80000005 = 0x20080140, .l1i_80000005 = 0x40040140,
@@ -38,24 +42,14 @@ static const VireoCpuCaches epyc_caches[] = {
     },
     {
         .name = "EPYC-Rome",
-        .cache = {
-            { 1, 1, 32 * KIB, 8, TRUE, TRUE, 0x1 },
-            { 2, 1, 32 * KIB, 8, TRUE, TRUE, 0x1 },
-            { 3, 2, 512 * KIB, 8, TRUE, FALSE, 0x0 },
-            { 3, 3, 16 * MIB, 16, FALSE, TRUE, 0x6 },
-        },
+        .cache = { L1D_32K_8WAY, L1I_32K_8WAY, EPYC_L2, L3_16WAY(16) },
         .leaf2_ecx = 0x4d, .leaf2_edx = 0x002c3080,
         .l1d_80000005 = 0x20080140, .l1i_80000005 = 0x20080140,
         .l2_80000006 = 0x02006140, .l3_80000006 = 0x00808140,
     },
     {
         .name = "EPYC-Milan",
-        .cache = {
-            { 1, 1, 32 * KIB, 8, TRUE, TRUE, 0x1 },
-            { 2, 1, 32 * KIB, 8, TRUE, TRUE, 0x1 },
-            { 3, 2, 512 * KIB, 8, TRUE, FALSE, 0x0 },
-            { 3, 3, 32 * MIB, 16, FALSE, TRUE, 0x6 },
-        },
+        .cache = { L1D_32K_8WAY, L1I_32K_8WAY, EPYC_L2, L3_16WAY(32) },
         .leaf2_ecx = 0xff, .leaf2_edx = 0x002c3080,
         .l1d_80000005 = 0x20080140, .l1i_80000005 = 0x20080140,
         .l2_80000006 = 0x02006140, .l3_80000006 = 0x01008140,

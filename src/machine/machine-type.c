@@ -41,37 +41,41 @@ q35_lowmem(VireoMachineClass *klass, guint64 ram)
     return ram;
 }
 
-static void
-i440fx_family_class_init(gpointer g_class, gpointer data)
-{
-    VireoMachineClass *klass = g_class;
-    klass->family = VIREO_MACHINE_FAMILY_I440FX;
-    klass->max_cpus = 255;
-    klass->lowmem = i440fx_lowmem;
-}
+/* What sets the two chipset families apart, one row each (class_data). */
+typedef struct {
+    const char *type_name;
+    guint max_cpus;
+    guint64 (*lowmem)(VireoMachineClass *klass, guint64 ram);
+} VireoMachineFamilyInfo;
+
+static const VireoMachineFamilyInfo families[VIREO_MACHINE_FAMILY_MICROVM] = {
+    [VIREO_MACHINE_FAMILY_I440FX] = { "VireoMachineI440fx", 255, i440fx_lowmem },
+    [VIREO_MACHINE_FAMILY_Q35] = { "VireoMachineQ35", 288, q35_lowmem },
+};
 
 static void
-q35_family_class_init(gpointer g_class, gpointer data)
+family_class_init(gpointer g_class, gpointer data)
 {
     VireoMachineClass *klass = g_class;
-    klass->family = VIREO_MACHINE_FAMILY_Q35;
-    klass->max_cpus = 288;
-    klass->lowmem = q35_lowmem;
+    const VireoMachineFamilyInfo *info = data;
+    klass->family = (VireoMachineFamily)(info - families);
+    klass->max_cpus = info->max_cpus;
+    klass->lowmem = info->lowmem;
 }
 
 static GType
 family_type(VireoMachineFamily family)
 {
     static GType types[VIREO_MACHINE_FAMILY_LAST];
-    const char *names[] = { "VireoMachineI440fx", "VireoMachineQ35" };
-    GClassInitFunc inits[] = { i440fx_family_class_init, q35_family_class_init };
     if (!types[family]) {
         GTypeInfo ti = {
             .class_size = sizeof(VireoMachineClass),
-            .class_init = inits[family],
+            .class_init = family_class_init,
+            .class_data = &families[family],
             .instance_size = sizeof(VireoMachine),
         };
-        types[family] = g_type_register_static(VIREO_TYPE_MACHINE, names[family],
+        types[family] = g_type_register_static(VIREO_TYPE_MACHINE,
+                                               families[family].type_name,
                                                &ti, G_TYPE_FLAG_ABSTRACT);
     }
     return types[family];
