@@ -23,6 +23,7 @@ typedef struct {
 static const Xml2XmlCase cases[] = {
     DO_TEST("minimal"),
     DO_TEST("instance-00000024"),
+    DO_TEST("schema-libvirt-forms"),
     DO_TEST("nova-instance"),
     DO_TEST("nova-metadata"),
     DO_TEST("metadata-multiple-namespaces"),

@@ -1096,6 +1096,16 @@ parse_graphics(VireoDomainDef *def, xmlNode *node, GError **error)
     return TRUE;
 }
 
+/* libvirt rounds video memory (vram, and qxl's ram) up to a power of two;
+ * values past 2^31 have none in a guint and are kept as written. */
+static guint
+round_up_pow2(guint kib)
+{
+    if (!kib || !(kib & (kib - 1)) || g_bit_storage(kib) >= 32)
+        return kib;
+    return 1u << g_bit_storage(kib);
+}
+
 static gboolean
 parse_video_model(VireoVideoDef *v, xmlNode *c, GError **error)
 {
@@ -1106,10 +1116,9 @@ parse_video_model(VireoVideoDef *v, xmlNode *c, GError **error)
                             VIREO_XML_PROP_NONZERO, &model, error));
     v->model = model;
     TRY(vireo_xml_prop_uint(c, "vram", 10, 0, &v->vram, error));
-    /* libvirt rounds video memory up to a power of two. */
-    if (v->vram && (v->vram & (v->vram - 1)))
-        v->vram = 1u << g_bit_storage(v->vram);
+    v->vram = round_up_pow2(v->vram);
     TRY(vireo_xml_prop_uint(c, "ram", 10, 0, &v->ram, error));
+    v->ram = round_up_pow2(v->ram);
     rc = vireo_xml_prop_uint(c, "heads", 10, 0, &v->heads, error);
     TRY(rc);
     v->has_heads = rc > 0;

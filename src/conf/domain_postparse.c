@@ -478,7 +478,8 @@ console_from_serial(const VireoChrDef *serial)
     c->target_type = g_strdup("serial");
     g_clear_pointer(&c->target_model, g_free);
     c->line = 0;
-    memset(&c->address, 0, sizeof(c->address));
+    /* libvirt formats the console as a copy of the whole serial, its
+     * address included. */
     g_clear_pointer(&c->alias, g_free);
     return c;
 }

@@ -420,6 +420,11 @@ check_disks(Checker *c)
                     disk_source_name(a));
             continue;
         }
+        /* libvirt's QEMU driver refuses it (its test driver does not):
+         * only a USB disk has a removable flag to give the guest. */
+        if (a->removable != VIREO_TRISTATE_ABSENT && a->bus != VIREO_DISK_BUS_USB)
+            problem(c, a->line, VIREO_ERR_XML_ERROR, "%s",
+                    _("removable is only valid for usb disks"));
         for (guint j = 0; j < i; j++) {
             const VireoDiskDef *b = g_ptr_array_index(disks, j);
             if (b->dst && g_str_equal(a->dst, b->dst)) {
@@ -501,6 +506,9 @@ check_videos(Checker *c)
 
     for (guint i = 0; i < len_of(videos); i++) {
         const VireoVideoDef *v = g_ptr_array_index(videos, i);
+        if (v->ram && v->model != VIREO_VIDEO_QXL)
+            problem(c, v->line, VIREO_ERR_CONFIG_UNSUPPORTED, "%s",
+                    _("ram attribute only supported for video type qxl"));
         if (v->primary != VIREO_TRISTATE_YES)
             continue;
         if (have_primary)
