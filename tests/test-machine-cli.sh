@@ -13,7 +13,7 @@ notok() { n=$((n + 1)); echo "not ok $n - $1"; }
 check() { local d=$1; shift; if "$@"; then ok "$d"; else notok "$d"; fi; }
 json() { python3 -c "import json,sys; d=json.load(open('${2:-$DIR/smp.json}')); print($1)"; }
 
-echo "1..19"
+echo "1..20"
 "$VIREO" capabilities > "$DIR/caps.txt" 2>"$DIR/caps.err"
 check "capabilities exits 0" test $? -eq 0
 check "the default machine is pc-i440fx-9.2, alias pc" \
@@ -81,4 +81,15 @@ if [ -r /dev/kvm ] && grep -q '^cpu family' /proc/cpuinfo; then
         test "$got" = "$phys"
 else
     for i in 1 2 3; do n=$((n + 1)); echo "ok $n # SKIP no /dev/kvm or /proc/cpuinfo to compare host-passthrough with"; done
+fi
+# host-model: the closest named model capabilities names is what a domain gets
+if [ -r /dev/kvm ]; then
+    hm=$(sed -n 's/^  host-model: \([^,]*\),.*/\1/p' "$DIR/caps.txt")
+    sed "s/host-passthrough/host-model/" "$FIX/host-passthrough.xml" > "$DIR/hm.xml"
+    "$VIREO" describe --json "$DIR/hm.xml" > "$DIR/hm.json" 2>/dev/null
+    got=$(json 'd["cpu"]["model"]' "$DIR/hm.json")
+    check "host-model resolves to the model capabilities names (${hm:-none}, got $got)" \
+        test -n "$hm" -a "$got" = "$hm"
+else
+    n=$((n + 1)); echo "ok $n # SKIP no /dev/kvm for host-model"
 fi

@@ -213,9 +213,17 @@ print_cpu_models(const VireoHostCaps *host, const char *why_not)
 {
     g_autoptr(GPtrArray) models = vireo_cpu_model_class_list();
     printf("\n%s\n", _("CPU models:"));
-    if (host)
+    if (host) {
+        guint added, removed;
+        VireoCpuModelClass *hm = vireo_cpu_model_host_model(host->supported_cpuid,
+                                                            host->host_vendor,
+                                                            &added, &removed);
         printf("  %s %s\n", _("host-passthrough, maximum: usable; host vendor"), host->host_vendor);
-    else
+        printf("  %s ", _("host-model:"));
+        printf(_("%s, with %u features the host adds and %u it lacks"),
+               hm->info->name, added, removed);
+        printf("\n");
+    } else
         printf("  %s %s\n", _("host CPU unknown:"), why_not);
     for (guint i = 0; i < models->len; i++) {
         VireoCpuModelClass *k = models->pdata[i];

@@ -26,3 +26,9 @@ GPtrArray *vireo_cpu_model_class_list(void);
  * static strings. (cpu-resolve.c) */
 GPtrArray *vireo_cpu_model_blockers(VireoCpuModelClass *klass,
                                     const GArray *host_supported_cpuid);
+/* libvirt's host-model on this host: the closest named model of the host's
+ * vendor, and how many features the host adds to it and lacks of it.
+ * (cpu-resolve.c) */
+VireoCpuModelClass *vireo_cpu_model_host_model(const GArray *host_supported_cpuid,
+                                               const char *host_vendor,
+                                               guint *added, guint *removed);

@@ -321,6 +321,25 @@ apply_vendor(const VireoCpuDef *c, VireoCpuPlan *plan, GError **error)
     return TRUE;
 }
 
+/* How far a model is from the host: features to add (host has, model not)
+ * and to take away (model has, host not); taking away weighs most. */
+static guint
+model_distance(VireoCpuModelClass *k, const VireoFeatureSet *host_set,
+               guint *added, guint *removed)
+{
+    guint n = vireo_cpu_feature_count(), add = 0, remove = 0;
+    for (guint i = 0; i < n; i++) {
+        gboolean in_model = vireo_feature_set_has(&k->features, i);
+        if (in_model != host_has(host_set, i))
+            *(in_model ? &remove : &add) += 1;
+    }
+    if (added)
+        *added = add;
+    if (removed)
+        *removed = remove;
+    return remove * 1000 + add;
+}
+
 /* libvirt's host-model: the named model of the host's vendor closest to
  * the host, which then gets exactly the host's features. Like libvirt, a
  * model that needs no feature taken away beats any that does; then fewest
@@ -330,23 +349,31 @@ closest_model(const char *vendor, const VireoFeatureSet *host_set)
 {
     g_autoptr(GPtrArray) models = vireo_cpu_model_class_list();
     VireoCpuModelClass *best = NULL;
-    guint best_diff = G_MAXUINT, n = vireo_cpu_feature_count();
+    guint best_diff = G_MAXUINT;
     for (guint m = 0; m < models->len; m++) {
         VireoCpuModelClass *k = models->pdata[m];
-        guint diff = 0;
+        guint diff;
         if (g_strcmp0(k->info->vendor, vendor) != 0)
             continue;
-        for (guint i = 0; i < n; i++) {
-            gboolean in_model = vireo_feature_set_has(&k->features, i);
-            if (in_model != host_has(host_set, i))
-                diff += in_model ? 1000 : 1;    /* taking away costs most */
-        }
+        diff = model_distance(k, host_set, NULL, NULL);
         if (diff <= best_diff) {
             best = k;
             best_diff = diff;
         }
     }
     return best ? best : vireo_cpu_model_class_find("qemu64");
+}
+
+VireoCpuModelClass *
+vireo_cpu_model_host_model(const GArray *host_supported_cpuid, const char *host_vendor,
+                           guint *added, guint *removed)
+{
+    VireoFeatureSet host_set;
+    VireoCpuModelClass *k;
+    vireo_feature_set_from_cpuid(&host_set, host_supported_cpuid);
+    k = closest_model(host_vendor, &host_set);
+    model_distance(k, &host_set, added, removed);
+    return k;
 }
 
 /* Which model (or host) the plan starts from. */
