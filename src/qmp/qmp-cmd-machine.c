@@ -1,7 +1,6 @@
 /* vireo: query-machines and query-cpu-definitions, read from the machine
- * and CPU model types src/machine registers (QEMU reads its QOM classes).
- * The types are found by name through GType, so this file needs only the
- * class layouts, and sees whatever the VMM registered at start-up. */
+ * and CPU model types src/machine registers (QEMU reads its QOM classes),
+ * through src/machine's own listings so both report the same set. */
 #include <config.h>
 #include "qmp/qmp-private.h"
 #include "machine/machine-type.h"
@@ -29,42 +28,13 @@ machine_info(VireoMachineClass *klass)
     return o;
 }
 
-/* Every concrete subclass of the type named root, depth first. */
-static void
-collect_concrete(GType type, GPtrArray *out)
-{
-    guint n = 0;
-    g_autofree GType *children = g_type_children(type, &n);
-    if (!G_TYPE_IS_ABSTRACT(type))
-        g_ptr_array_add(out, g_type_class_ref(type));
-    for (guint i = 0; i < n; i++)
-        collect_concrete(children[i], out);
-}
-
-static GPtrArray *
-concrete_classes(const char *root)
-{
-    GPtrArray *out = g_ptr_array_new_with_free_func(g_type_class_unref);
-    GType type = g_type_from_name(root);
-    if (type)
-        collect_concrete(type, out);
-    return out;
-}
-
-static int
-machine_cmp(gconstpointer a, gconstpointer b)
-{
-    VireoMachineClass *x = *(VireoMachineClass *const *)a;
-    VireoMachineClass *y = *(VireoMachineClass *const *)b;
-    return g_strcmp0(x->name, y->name);
-}
-
 JsonNode *
 vireo_qmp_cmd_query_machines(VireoQmpContext *ctx, JsonObject *args, GError **error)
 {
-    g_autoptr(GPtrArray) classes = concrete_classes("VireoMachine");
+    /* src/machine's order (family, version, then name), as `vireo
+     * capabilities` lists them; QEMU's order is its hash table's. */
+    g_autoptr(GPtrArray) classes = vireo_machine_class_list();
     JsonArray *ret = json_array_new();
-    g_ptr_array_sort(classes, machine_cmp);
     for (guint i = 0; i < classes->len; i++)
         json_array_add_object_element(ret, machine_info(g_ptr_array_index(classes, i)));
     return json_node_init_array(json_node_alloc(), ret);
@@ -74,7 +44,7 @@ JsonNode *
 vireo_qmp_cmd_query_cpu_definitions(VireoQmpContext *ctx, JsonObject *args,
                                     GError **error)
 {
-    g_autoptr(GPtrArray) classes = concrete_classes("VireoCpuModel");
+    g_autoptr(GPtrArray) classes = vireo_cpu_model_class_list();
     JsonArray *ret = json_array_new();
     for (guint i = 0; i < classes->len; i++) {
         VireoCpuModelClass *klass = g_ptr_array_index(classes, i);
