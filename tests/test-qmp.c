@@ -1,6 +1,8 @@
 /* Unit tests for src/qmp: QEMU's print order and escapes, the streamer's
  * framing and limits, schema argument checks, introspection, the --qmp
- * spec, and a server round trip with the fake VMM (tests/qmp/fake-vmm.h). */
+ * spec, and a server round trip and every command's reply with the real
+ * VMM running the ticker guest (tests/qmp/ticker.xml), paused as
+ * `vireo-vmm --paused` leaves it. */
 #include <config.h>
 #include <string.h>
 #include <unistd.h>
@@ -11,7 +13,41 @@
 #include "qmp/qmp-json.h"
 #include "qmp/qmp-schema.h"
 #include "util/vireo-error.h"
-#include "fake-vmm.h"
+#include "conf/domain_conf.h"
+#include "machine/machine_desc.h"
+#include "kvm/kvm.h"
+#include "vmm/vmm.h"
+
+/* The real VMM on tests/qmp/ticker.xml with the given vCPU count, or NULL
+ * after g_test_skip() saying why it cannot run here. */
+static VireoVmm *
+real_vmm_new(guint vcpus)
+{
+    g_autofree char *xml_path = g_test_build_filename(G_TEST_DIST, "qmp", "ticker.xml", NULL);
+    g_autofree char *kernel = g_test_build_filename(G_TEST_BUILT, "qmp", "ticker.elf", NULL);
+    g_autofree char *xml = NULL;
+    g_autoptr(GError) err = NULL;
+    if (access("/dev/kvm", R_OK | W_OK) != 0 || !g_file_test(kernel, G_FILE_TEST_EXISTS)) {
+        g_test_skip("needs a usable /dev/kvm and tests/qmp/ticker.elf built");
+        return NULL;
+    }
+    g_assert_true(g_file_get_contents(xml_path, &xml, NULL, NULL));
+    g_autoptr(GString) text = g_string_new(xml);
+    g_autofree char *vcpu = g_strdup_printf("<vcpu>%u</vcpu>", vcpus);
+    g_string_replace(text, "@KERNEL@", kernel, 0);
+    g_string_replace(text, "<vcpu>1</vcpu>", vcpu, 1);
+    vireo_types_init();
+    g_autoptr(VireoDomainDef) def =
+        vireo_domain_def_parse_string(text->str, NULL, VIREO_DOMAIN_PARSE_NONE, &err);
+    g_assert_no_error(err);
+    g_autoptr(VireoHostCaps) caps = vireo_host_caps_new();
+    g_assert_true(vireo_kvm_host_caps_probe(caps, &err));
+    VireoMachineDesc *desc = vireo_machine_resolve(def, caps, &err);
+    g_assert_no_error(err);
+    VireoVmm *vmm = vireo_vmm_new(desc, &err);
+    g_assert_no_error(err);
+    return vmm;
+}
 
 static JsonNode *
 parse(const char *text)
@@ -322,11 +358,11 @@ test_round_trip(void)
     g_autofree char *dir = g_dir_make_tmp("vireo-qmp-XXXXXX", NULL);
     g_autofree char *path = g_build_filename(dir, "s.sock", NULL);
     g_autofree char *spec = g_strdup_printf("unix:%s", path);
-    VireoVmm vmm = { fake_vmm_desc_new("rt", "5c0e1d2a-8f3b-4c6d-9e7f-0a1b2c3d4e5f", 64, 2),
-                     VIREO_RUN_STATE_PRELAUNCH, g_array_new(FALSE, FALSE, sizeof(FakeListener)),
-                     0, g_main_loop_new(NULL, FALSE) };
+    g_autoptr(VireoVmm) vmm = real_vmm_new(2);
+    if (!vmm)
+        return;
     g_autoptr(GError) err = NULL;
-    g_autoptr(VireoQmpServer) s = vireo_qmp_server_new(&vmm, spec, &err);
+    g_autoptr(VireoQmpServer) s = vireo_qmp_server_new(vmm, spec, &err);
     g_autoptr(GString) ba = g_string_new(NULL), bb = g_string_new(NULL);
     g_assert_no_error(err);
     int a = connect_unix(path), b = connect_unix(path);
@@ -340,7 +376,7 @@ test_round_trip(void)
     g_autofree char *r2 = read_line(a, ba);
     g_assert_true(g_str_has_suffix(ev, "\"event\": \"RESUME\"}"));
     g_assert_cmpstr(r2, ==, "{\"return\": {}, \"id\": 1}");
-    g_assert_cmpint(vmm.state, ==, VIREO_RUN_STATE_RUNNING);
+    g_assert_cmpint(vireo_vmm_get_state(vmm), ==, VIREO_RUN_STATE_RUNNING);
     /* b never negotiated: no RESUME for it, only the reply to its command. */
     send_str(b, "{\"execute\": \"query-cpus-fast\"}\n");
     g_autofree char *r3 = read_line(b, bb);
@@ -357,7 +393,6 @@ test_round_trip(void)
     g_assert_cmpstr(r6, ==, "{\"return\": {}}");
     close(a);
     g_clear_pointer(&s, vireo_qmp_server_free);
-    fake_vmm_clear(&vmm);
     rmdir(dir);
 }
 
@@ -396,10 +431,10 @@ static void
 test_replies_match_schema(void)
 {
     const VireoQmpSchema *schema = vireo_qmp_schema_get();
-    VireoVmm vmm = { fake_vmm_desc_new("s", "5c0e1d2a-8f3b-4c6d-9e7f-0a1b2c3d4e5f", 64, 4),
-                     VIREO_RUN_STATE_PRELAUNCH, g_array_new(FALSE, FALSE, sizeof(FakeListener)),
-                     0, g_main_loop_new(NULL, FALSE) };
-    VireoQmpContext ctx = { &vmm, NULL, NULL };
+    g_autoptr(VireoVmm) vmm = real_vmm_new(4);
+    if (!vmm)
+        return;
+    VireoQmpContext ctx = { vmm, NULL, NULL };
     JsonArray *defs = json_object_get_array_member(
         json_node_get_object(vireo_qmp_schema_root(schema)), "definitions");
     guint checked = 0;
@@ -429,7 +464,6 @@ test_replies_match_schema(void)
         checked++;
     }
     g_assert_cmpuint(checked, >=, 18);
-    fake_vmm_clear(&vmm);
 }
 
 int

@@ -3,8 +3,8 @@
 Every case is a scripted exchange on a fresh target. The expected
 transcripts (tests/qmp/conformance.expected) were recorded from
 qemu-system-x86_64 -S -nodefaults -machine pc,accel=kvm -m 128; each run
-checks QEMU still says exactly that, then that the fake VMM (the QMP layer
-alone) and vireo-vmm (the real runtime) say the same. Where vireo differs on
+checks QEMU still says exactly that, then that vireo-vmm (the real runtime,
+paused on the ticker guest) says the same. Where vireo differs on
 purpose, the case names the difference and the vireo transcript is kept
 under "vireo:<case>"; the difference must be listed in docs/qmp.md (this test
 reads it). Regenerate with VIREO_TEST_REGENERATE_OUTPUT=1 (needs QEMU).
@@ -300,7 +300,7 @@ def check_target(tap, kind, argv_fn, expected, differences, workdir):
         tap.ok(got == want, "%s: %s" % (kind, name), diff(want, got))
 
 
-def check_commands_subset(tap, builddir, workdir):
+def check_commands_subset(tap, vireo_argv, workdir):
     """vireo's commands are QEMU's, with QEMU's argument names and types."""
     def schema(kind, argv_fn):
         socks = [os.path.join(workdir, kind + "-schema.sock")]
@@ -312,7 +312,7 @@ def check_commands_subset(tap, builddir, workdir):
         finally:
             t.stop()
     theirs = schema("qemu", q.qemu_argv)
-    ours = schema("fake", lambda s: q.fake_argv(builddir, s))
+    ours = schema("vireo", vireo_argv)
 
     def index(info):
         return {e["name"]: e for e in info}
@@ -345,7 +345,7 @@ def check_commands_subset(tap, builddir, workdir):
         if shape(vi, e["arg-type"]) != shape(qi, qi[name]["arg-type"]):
             bad.append("%s: arguments %s, QEMU %s" % (
                 name, shape(vi, e["arg-type"]), shape(qi, qi[name]["arg-type"])))
-    tap.ok(not bad, "fake: every command and event has QEMU's name and arguments",
+    tap.ok(not bad, "vireo: every command and event has QEMU's name and arguments",
            "\n".join(bad))
 
 
@@ -372,33 +372,30 @@ def main():
     if why:
         tap.skip("qemu: the expected transcripts are still QEMU's", why)
     elif regenerate:
-        # The documented variant comes from vireo-vmm when it runs, else from
-        # the fake VMM (the QMP layer's own differences).
-        vkind, vargv = "fake", lambda s: q.fake_argv(builddir, s)
-        if not q.vireo_unavailable(builddir):
-            vkind, vargv = "vireo", vireo_target(srcdir, builddir, workdir)
+        # The documented variants come from vireo-vmm, which must run.
+        why_vireo = q.vireo_unavailable(builddir)
+        if why_vireo:
+            sys.exit("cannot regenerate: " + why_vireo)
+        vargv = vireo_target(srcdir, builddir, workdir)
         for name, fn, differs in CASES:
             if name not in QEMU_CANNOT:
                 expected[name] = run_case("qemu", q.qemu_argv, name, fn, workdir)
             if differs:
-                expected["vireo:" + name] = run_case(vkind, vargv, name, fn, workdir)
+                expected["vireo:" + name] = run_case("vireo", vargv, name, fn, workdir)
         with open(exp_path, "w", encoding="utf-8") as f:
             json.dump(expected, f, indent=1, ensure_ascii=False)
             f.write("\n")
     else:
         check_target(tap, "qemu", q.qemu_argv, expected, differences, workdir)
 
-    check_target(tap, "fake", lambda s: q.fake_argv(builddir, s), expected,
-                 differences, workdir)
-    if not why:
-        check_commands_subset(tap, builddir, workdir)
-
     why_vireo = q.vireo_unavailable(builddir)
     if why_vireo:
         tap.skip("vireo-vmm: every case", why_vireo)
     else:
-        check_target(tap, "vireo", vireo_target(srcdir, builddir, workdir), expected,
-                     differences, workdir)
+        vargv = vireo_target(srcdir, builddir, workdir)
+        check_target(tap, "vireo", vargv, expected, differences, workdir)
+        if not why:
+            check_commands_subset(tap, vargv, workdir)
     return tap.done()
 
 

@@ -1,7 +1,7 @@
 #!/bin/sh
 # TAP: a third-party QMP client, npm's qemu-qmp (installed by this test into
-# the build tree), drives QEMU 7.2 (as the reference), the fake VMM (the QMP
-# layer alone) and vireo-vmm with a paused ticker guest.
+# the build tree), drives QEMU 7.2 (as the reference) and vireo-vmm with a
+# paused ticker guest.
 set -u
 src=${abs_top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 build=${abs_top_builddir:-$(pwd)}
@@ -47,7 +47,6 @@ if command -v qemu-system-x86_64 >/dev/null 2>&1 && [ -w /dev/kvm ]; then
 else
     echo "ok - qemu: reference run # SKIP qemu-system-x86_64 or /dev/kvm missing" >>"$out"
 fi
-run fake "$build/tests/qmp/fake-vmm" --qmp "unix:$tmp/fake.sock,server=on,wait=off"
 vmm=${VIREO_VMM:-$build/src/vireo-vmm}
 if [ -x "$vmm" ] && [ -f "$build/tests/qmp/ticker.elf" ]; then
     sed -e "s|@KERNEL@|$build/tests/qmp/ticker.elf|" "$src/tests/qmp/ticker.xml" >"$tmp/d.xml"

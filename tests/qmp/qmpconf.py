@@ -1,5 +1,5 @@
-"""Shared helpers of the QMP tests: start a target (QEMU, vireo-vmm, the
-fake VMM), talk to its socket line by line, normalise what may differ
+"""Shared helpers of the QMP tests: start a target (QEMU or vireo-vmm),
+talk to its socket line by line, normalise what may differ
 between runs (timestamps, thread ids), and print TAP."""
 import json
 import os
@@ -200,11 +200,6 @@ def qemu_argv(socks):
     return ["qemu-system-x86_64", "-S", "-nodefaults", "-machine", "pc,accel=kvm",
             "-m", "128", "-display", "none", "-name", NAME, "-uuid", UUID] + \
         qmp_options("-qmp", socks)
-
-
-def fake_argv(builddir, socks):
-    return [os.path.join(builddir, "tests/qmp/fake-vmm"), "--name", NAME, "--uuid", UUID,
-            "--memory-mib", "128"] + qmp_options("--qmp", socks)
 
 
 def domain_xml(srcdir, kernel, devices=""):

@@ -1,6 +1,6 @@
 #!/bin/sh
 # TAP: scripted QMP exchanges through socat (a client that knows nothing of
-# QMP), against the fake VMM and vireo-vmm: CRLF line ends, negotiation, a
+# QMP), against vireo-vmm on the paused ticker guest: CRLF line ends, negotiation, a
 # command written in two pieces, events before replies, quit ending the VMM.
 set -u
 src=${abs_top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -57,7 +57,6 @@ cat >"$tmp/expected" <<'EOT'
 EOT
 sed -i "s/vireo 0.1.0/vireo $(sed -n 's/^AC_INIT(\[vireo\], \[\([^]]*\)\].*/\1/p' "$src/configure.ac")/" "$tmp/expected"
 
-exchange fake "$build/tests/qmp/fake-vmm" --name qmpconf --qmp "unix:$tmp/fake.sock,server=on,wait=off"
 vmm=${VIREO_VMM:-$build/src/vireo-vmm}
 if [ -x "$vmm" ] && [ -f "$build/tests/qmp/ticker.elf" ]; then
     sed -e "s|@KERNEL@|$build/tests/qmp/ticker.elf|" "$src/tests/qmp/ticker.xml" >"$tmp/d.xml"
