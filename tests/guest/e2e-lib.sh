@@ -89,3 +89,19 @@ rtc_to_tap() {
     tap_ok $? "$1: RTC matches the host clock + $5 s" \
         "guest RTC $epoch, host window [$lo, $hi] ($(date -u -d "@$epoch" +%FT%TZ 2>/dev/null))"
 }
+
+# guest_output_to_tap TARGET NAME STDOUT T0 T1: what domain NAME's guest
+# printed (on $SERIAL, or on the VMM's STDOUT for hello-stdio), the same
+# checks for every target; T0/T1 bracket the run for the RTC check.
+guest_output_to_tap() {
+    case $2 in hello*)
+        [ "$2" = hello-stdio ] && SERIAL=$3
+        grep -q 'Hello from vireo!' "$SERIAL"
+        tap_ok $? "$1 $2: greets on the serial port" "$(head -c 400 "$SERIAL")"
+        return
+    esac
+    serial_to_tap "$1 $2" "$SERIAL"
+    case $2 in basic|clock-variable)
+        rtc_to_tap "$1 $2" "$SERIAL" "$4" "$5" "$($DOMAIN_TOOL get "$XML" clock-adjust)" ;;
+    esac
+}

@@ -25,15 +25,6 @@ for name in hello hello-stdio basic smp smp-dies cpu-model clock-variable reset-
     # Quoted parts (the domain name, 'guest-reset-cf9') must not match.
     printf '%s\n' "$last" | sed "s/'[^']*'//g" | grep -v 'failed' | grep -qi "$pattern"
     tap_ok $? "vireo $name: final log line reports the $what" "final line: $last"
-    case $name in hello*)
-        [ "$name" = hello-stdio ] && SERIAL=$E2E_TMP/$name.out
-        grep -q 'Hello from vireo!' "$SERIAL"
-        tap_ok $? "vireo $name: greets on the serial port" "$(head -c 400 "$SERIAL")"
-        continue
-    esac
-    serial_to_tap "vireo $name" "$SERIAL"
-    case $name in basic|clock-variable)
-        rtc_to_tap "vireo $name" "$SERIAL" "$t0" "$t1" "$($DOMAIN_TOOL get "$XML" clock-adjust)" ;;
-    esac
+    guest_output_to_tap vireo "$name" "$E2E_TMP/$name.out" "$t0" "$t1"
 done
 tap_done
