@@ -2,6 +2,26 @@
 #include <config.h>
 #include <string.h>
 #include "harness.h"
+#include "conf/domain_conf.h"
+
+/* The platform (SCI, PM ports, reset register) is src/machine's, resolved
+ * from the smallest ACPI domain, so the device tests follow the machine
+ * the runtime really builds instead of a copy of its constants. */
+static void
+harness_resolve_platform(VireoPlatformDesc *p)
+{
+    static const char xml[] =
+        "<domain type='kvm'><name>harness</name><memory unit='MiB'>128</memory>"
+        "<os><type arch='x86_64' machine='pc'>hvm</type></os>"
+        "<features><acpi/><apic/></features></domain>";
+    g_autoptr(GError) err = NULL;
+    g_autoptr(VireoDomainDef) def =
+        vireo_domain_def_parse_string(xml, NULL, VIREO_DOMAIN_PARSE_NONE, &err);
+    g_assert_no_error(err);
+    g_autoptr(VireoMachineDesc) desc = vireo_machine_resolve(def, NULL, &err);
+    g_assert_no_error(err);
+    *p = desc->platform;
+}
 
 static void
 harness_set_irq(void *opaque, guint gsi, gboolean level)
@@ -73,17 +93,7 @@ hw_harness_new(void)
     h->desc.mem.below_4g = 128 << 20;
     h->desc.mem.acpi_base = 0x7ff0000;
     h->desc.mem.acpi_size = 0x10000;
-    p->acpi = TRUE;
-    p->apic = TRUE;
-    p->ioapic_addr = 0xfec00000;
-    p->lapic_addr = 0xfee00000;
-    p->sci_irq = 9;
-    p->pm1a_evt_port = 0x600;
-    p->pm1a_cnt_port = 0x604;
-    p->pm_tmr_port = 0x608;
-    p->reset_port = 0xcf9;
-    p->reset_value = 0x06;
-    p->s5_slp_typ = 0;
+    harness_resolve_platform(p);
     h->desc.clock.offset = VIREO_CLOCK_OFFSET_UTC;
 
     h->hw.bus = h->bus;

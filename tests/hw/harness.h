@@ -19,7 +19,8 @@ typedef struct {
     guint64 ram_size;
 } HwHarness;
 
-/* A description with sane platform defaults (PM at 0x600, SCI 9, 0xcf9). */
+/* A description with src/machine's platform for an ACPI i440fx domain
+ * (PM at 0x600, SCI 9, reset at 0xcf9), no devices and one vCPU. */
 HwHarness *hw_harness_new(void);
 void hw_harness_free(HwHarness *h);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(HwHarness, hw_harness_free)
