@@ -49,7 +49,7 @@ for d in json.load(sys.stdin)["devices"]:
         print("%d.%d" % (int(slot, 16), int(fn, 16)))' | sort | tr '\n' ' '
 }
 
-echo "1..25"
+echo "1..27"
 sed "s|@DIR@|$DIR|g" "$SRC/tests/machine/nova-trusty.xml" > "$DIR/domain.xml"
 sed "s|@DIR@|$DIR|g" "$SRC/tests/machine/nova-trusty-noaddr.xml" > "$DIR/noaddr.xml"
 "$VIREO" domxml-to-native qemu-argv "$DIR/domain.xml" > "$DIR/argv.txt"
@@ -103,7 +103,7 @@ for tool in qemu-system-x86_64 qemu-img socat python3; do
 done
 [ -w /dev/kvm ] || missing="$missing /dev/kvm"
 if [ -n "$missing" ]; then
-    for i in $(seq $((n + 1)) 25); do skip "missing:$missing"; done
+    for i in $(seq $((n + 1)) 27); do skip "missing:$missing"; done
     exit 0
 fi
 qemu-img create -q -f qcow2 "$DIR/disk" 64M
@@ -191,3 +191,16 @@ theirs=$(qemu_pci "$DIR/q35.out" | cut -d' ' -f1 | grep -vx '31\.3' | sort | tr 
 ours=$(vireo_pci "$DIR/q35.xml")
 check "q35: vireo describe lists the PCI functions QEMU built, SMBus 1f.3 aside ($ours)" \
     test -n "$ours" -a "$ours" = "$theirs"
+
+# ---- host-model: expanded with this host's CPU, as libvirt does ------------
+sed "s/host-passthrough/host-model/" "$SRC/tests/machine/host-passthrough.xml" > "$DIR/hm.xml"
+hm_model=$("$VIREO" describe --json "$DIR/hm.xml" | python3 -c 'import json,sys; print(json.load(sys.stdin)["cpu"]["model"])')
+hm_cpu=$("$VIREO" domxml-to-native qemu-argv "$DIR/hm.xml" | tr ' ' '\n' | sed -n '/^-cpu$/{n;p}')
+check "host-model: -cpu names the closest model and the host's differences ($(echo "$hm_cpu" | cut -c1-60)...)" \
+    test "${hm_cpu%%,*}" = "$hm_model"
+printf '%s\n' '{"execute":"qmp_capabilities"}' '{"execute":"quit"}' |
+    timeout 30 qemu-system-x86_64 -M pc -enable-kvm -cpu "$hm_cpu" -S -display none \
+        -nodefaults -qmp stdio > "$DIR/hm.out" 2> "$DIR/hm.err"
+rc=$?
+check "host-model: QEMU accepts that -cpu (exit status $rc)" test $rc -eq 0 -a ! -s "$DIR/hm.err"
+if [ -s "$DIR/hm.err" ]; then sed 's/^/# qemu: /' "$DIR/hm.err"; fi

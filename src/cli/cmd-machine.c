@@ -85,10 +85,13 @@ resolve_def(VireoDomainDef *def_in, const VireoHostCaps *host, VireoDomainDef **
     return desc;
 }
 
-static VireoMachineDesc *
-resolve_file(const char *path, const VireoHostCaps *host, VireoDomainDef **def_out)
+static VireoHostCaps *
+probe_host(GError **error)
 {
-    return resolve_def(parse_file(path), host, def_out);
+    g_autoptr(VireoHostCaps) host = vireo_host_caps_new();
+    if (!vireo_kvm_host_caps_probe(host, error))
+        return NULL;
+    return g_steal_pointer(&host);
 }
 
 /* ---- domxml-to-native -------------------------------------------------- */
@@ -104,6 +107,8 @@ cmd_domxml_to_native(VireoCliContext *ctx, int argc, char **argv)
     g_autoptr(GError) err = NULL;
     g_auto(GStrv) qargv = NULL;
     g_autofree char *line = NULL;
+    g_autoptr(VireoHostCaps) host = NULL;
+    VireoDomainDef *parsed;
 
     if (!check_options(argc, argv, known))
         return 1;
@@ -122,8 +127,19 @@ cmd_domxml_to_native(VireoCliContext *ctx, int argc, char **argv)
         return vireo_cli_error(_("command '%s' requires FORMAT and FILE"), argv[0]);
     if (!g_str_equal(format, "qemu-argv"))
         return vireo_cli_error(_("unsupported config type %s"), format);
-    /* like libvirt's domxml-to-native: no host CPU check */
-    desc = resolve_file(file, NULL, &def);
+    /* like libvirt's domxml-to-native: no host CPU check; but host-model
+     * is expanded with the host's CPU, as libvirt does before building
+     * the command line */
+    parsed = parse_file(file);
+    if (!parsed)
+        return 1;
+    if (parsed->cpu && parsed->cpu->mode == VIREO_CPU_MODE_HOST_MODEL) {
+        host = probe_host(&err);
+        if (!host)
+            g_printerr("%s %s\n", _("warning: the host CPU is unknown:"), err->message);
+        g_clear_error(&err);
+    }
+    desc = resolve_def(parsed, host, &def);
     if (!desc)
         return 1;
     qargv = vireo_machine_desc_to_qemu_argv(desc, &err);
@@ -136,14 +152,6 @@ cmd_domxml_to_native(VireoCliContext *ctx, int argc, char **argv)
 
 /* ---- describe ---------------------------------------------------------- */
 
-static VireoHostCaps *
-probe_host(GError **error)
-{
-    g_autoptr(VireoHostCaps) host = vireo_host_caps_new();
-    if (!vireo_kvm_host_caps_probe(host, error))
-        return NULL;
-    return g_steal_pointer(&host);
-}
 
 static int
 cmd_describe(VireoCliContext *ctx, int argc, char **argv)

@@ -6,6 +6,7 @@
 #include <time.h>
 #include "machine/machine-format.h"
 #include "machine/cpu-features.h"
+#include "machine/cpu-model.h"
 #include "util/vireo-error.h"
 #include "util/vireo-i18n.h"
 #include "util/vireo-xml.h"
@@ -78,6 +79,43 @@ feature_prefix(VireoCpuFeaturePolicy p)
     return p == VIREO_CPU_FEATURE_DISABLE || p == VIREO_CPU_FEATURE_FORBID ? "-" : "+";
 }
 
+/* Left out of a host-model line: what QEMU's -accel kvm turns on by itself,
+ * the CR4 mirrors, and KVM bits QEMU 7.2 has no property for. */
+static gboolean
+host_model_skip(const char *name)
+{
+    static const char *const on[] = {
+        "kvmclock", "kvmclock2", "kvm-nopiodelay", "kvm-asyncpf", "kvm-steal-time",
+        "kvm-pv-eoi", "kvmclock-stable-bit", "x2apic", "hypervisor", "osxsave", "ospke",
+        "kvm-asyncpf-vmexit",
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(on); i++)
+        if (g_str_equal(on[i], name))
+            return TRUE;
+    return FALSE;
+}
+
+/* host-model, expanded like libvirt does: the closest model, then +/- the
+ * features in which the host differs from it (CPUID order). */
+static void
+add_host_model_features(VireoArgv *a, GString *s)
+{
+    VireoCpuModelClass *k = vireo_cpu_model_class_find(a->desc->cpu.model);
+    VireoFeatureSet enabled = { { 0 } };
+    guint n = vireo_cpu_feature_count();
+    if (!k)
+        return;                     /* no host to expand with: -cpu host */
+    for (guint i = 0; i < a->desc->cpu.enabled_features->len; i++)
+        vireo_feature_set_add_name(&enabled, a->desc->cpu.enabled_features->pdata[i]);
+    for (guint i = 0; i < n; i++) {
+        const char *name = vireo_cpu_feature_get(i)->name;
+        gboolean on = vireo_feature_set_has(&enabled, i);
+        if (on == vireo_feature_set_has(&k->features, i) || host_model_skip(name))
+            continue;
+        g_string_append_printf(s, ",%s%s", on ? "+" : "-", name);
+    }
+}
+
 /* The model and the features the XML names, in its order and spelling
  * (QEMU accepts libvirt's spellings such as ds_cpl). */
 static void
@@ -85,6 +123,8 @@ add_cpu(VireoArgv *a)
 {
     const VireoCpuDef *c = a->def->cpu;
     GString *s = g_string_new(a->desc->cpu.model);
+    if (c && c->mode == VIREO_CPU_MODE_HOST_MODEL)
+        add_host_model_features(a, s);
     for (guint i = 0; c && c->features && i < c->features->len; i++) {
         const VireoCpuFeatureDef *f = c->features->pdata[i];
         /* CR4 mirrors the CPU sets itself: QEMU (>= 2.x) has no property */
