@@ -110,6 +110,83 @@ test_pm_timer(void)
     g_assert_cmpuint((guint32)(hw_inl(h, TMR) - b), <, 0x80000000u);
 }
 
+/* ---- TMR_STS and the SCI ---------------------------------------------- */
+
+typedef struct {
+    HwHarness *h;
+    gint64 offset;                  /* ns added to the host clock */
+} Clock;
+
+static gint64
+shifted_ns(void *opaque)
+{
+    Clock *c = opaque;
+    return g_get_monotonic_time() * 1000 + c->offset;
+}
+
+/* Moves the PM timer's clock so the counter's next bit-31 edge is ms away,
+ * and re-arms the device against it. */
+static void
+jump_before_edge(Clock *c, VireoDevice *pm, guint ms)
+{
+    guint64 to_go = 0x80000000u - (hw_inl(c->h, TMR) & 0x7fffffffu);
+    guint64 want = (guint64)ms * VIREO_PM_TIMER_HZ / 1000;
+    if (to_go < want)
+        to_go += 0x80000000u;
+    c->offset += (gint64)((to_go - want) * G_GUINT64_CONSTANT(1000000000) / VIREO_PM_TIMER_HZ);
+    vireo_pm_set_clock(pm, shifted_ns, c);
+}
+
+static gboolean
+tmr_sts_set(void *opaque)
+{
+    Clock *c = opaque;
+    return (hw_inw(c->h, EVT) & VIREO_PM1_TMR) != 0;
+}
+
+static gboolean
+sci_high(void *opaque)
+{
+    Clock *c = opaque;
+    return hw_irq(c->h, SCI);
+}
+
+static void
+test_timer_overflow_sci(void)
+{
+    g_autoptr(HwHarness) h = hw_harness_new();
+    g_autoptr(VireoDevice) pm = create_pm(h);
+    Clock c = { h, 0 };
+
+    vireo_pm_set_clock(pm, shifted_ns, &c);
+    /* TMR_EN clear: the edge sets TMR_STS but raises nothing. */
+    g_assert_cmpuint(hw_inw(h, EVT) & VIREO_PM1_TMR, ==, 0);
+    jump_before_edge(&c, pm, 5);
+    g_assert_true(hw_iterate_until(h, tmr_sts_set, &c, 2000));
+    g_assert_false(hw_irq(h, SCI));
+    /* Enabling it with the status already set raises the SCI at once. */
+    hw_outw(h, EVT + 2, VIREO_PM1_TMR);
+    g_assert_true(hw_irq(h, SCI));
+    /* Clearing the status lowers it; nothing until the next edge. */
+    hw_outw(h, EVT, VIREO_PM1_TMR);
+    g_assert_cmpuint(hw_inw(h, EVT) & VIREO_PM1_TMR, ==, 0);
+    g_assert_false(hw_irq(h, SCI));
+    /* The next edge raises it by itself, from the hardware context. */
+    jump_before_edge(&c, pm, 20);
+    g_assert_false(hw_irq(h, SCI));
+    g_assert_true(hw_iterate_until(h, sci_high, &c, 2000));
+    g_assert_cmpuint(hw_inw(h, EVT) & VIREO_PM1_TMR, ==, VIREO_PM1_TMR);
+    g_assert_cmpuint(hw_raises(h, SCI), ==, 2);
+    /* TMR_EN cleared again: later edges stay silent. */
+    hw_outw(h, EVT + 2, 0);
+    g_assert_false(hw_irq(h, SCI));
+    hw_outw(h, EVT, VIREO_PM1_TMR);
+    jump_before_edge(&c, pm, 5);
+    g_assert_true(hw_iterate_until(h, tmr_sts_set, &c, 2000));
+    g_assert_false(hw_irq(h, SCI));
+    g_assert_cmpuint(hw_raises(h, SCI), ==, 2);
+}
+
 static void
 test_ports_owned(void)
 {
@@ -137,6 +214,7 @@ main(int argc, char **argv)
     g_test_add_func("/hw/pm/reset-register", test_reset_register);
     g_test_add_func("/hw/pm/power-button", test_power_button);
     g_test_add_func("/hw/pm/timer", test_pm_timer);
+    g_test_add_func("/hw/pm/timer-overflow-sci", test_timer_overflow_sci);
     g_test_add_func("/hw/pm/ports", test_ports_owned);
     return g_test_run();
 }

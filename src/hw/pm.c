@@ -1,7 +1,9 @@
 /* vireo: ACPI fixed hardware. The FADT declares SMI_CMD 0, so ACPI mode is
  * always on: SCI_EN reads 1 from reset and the OS never hands over. The SCI
  * is a level interrupt on the platform's sci_irq, high while an enabled
- * status bit is set. */
+ * status bit is set. TMR_STS is derived from the counter, so while the
+ * guest has TMR_EN set a timer source on the hardware context waits for the
+ * next bit-31 edge of the counter (every 2^31 ticks, 10 min) to raise it. */
 #include <config.h>
 #include <time.h>
 #include "hw/pm.h"
@@ -21,23 +23,33 @@ struct _VireoPm {
     guint32 tmr_half;               /* timer bit 31 when TMR_STS was cleared */
     guint8 rcr;                     /* last value written to the reset port */
     gboolean sci_level;
+    VireoPmClockFn now_ns;          /* host monotonic clock (tests swap it) */
+    void *now_opaque;
+    GMainContext *ctx;              /* where the overflow source runs */
+    GSource *overflow;              /* armed while TMR_EN waits for an edge */
 };
 
 G_DEFINE_FINAL_TYPE(VireoPm, vireo_pm, VIREO_TYPE_DEVICE)
 
 static gint64
-pm_now_ns(void)
+pm_host_ns(void *opaque)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return ts.tv_sec * G_GINT64_CONSTANT(1000000000) + ts.tv_nsec;
 }
 
+static gint64
+pm_now_ns(VireoPm *pm)
+{
+    return pm->now_ns(pm->now_opaque);
+}
+
 /* 3.579545 MHz ticks since the device started, without 64-bit overflow. */
 static guint64
 pm_timer_ticks(VireoPm *pm)
 {
-    guint64 ns = pm_now_ns() - pm->start_ns;
+    guint64 ns = pm_now_ns(pm) - pm->start_ns;
     return (ns / G_GUINT64_CONSTANT(1000000000)) * VIREO_PM_TIMER_HZ +
            (ns % G_GUINT64_CONSTANT(1000000000)) * VIREO_PM_TIMER_HZ /
            G_GUINT64_CONSTANT(1000000000);
@@ -52,10 +64,52 @@ pm_status(VireoPm *pm)
 }
 
 static void
+pm_drop_overflow(VireoPm *pm)
+{
+    if (pm->overflow) {
+        g_source_destroy(pm->overflow);
+        g_clear_pointer(&pm->overflow, g_source_unref);
+    }
+}
+
+static void pm_update_sci(VireoPm *pm);
+
+static gboolean
+pm_on_overflow(gpointer opaque)
+{
+    VireoPm *pm = opaque;
+    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&pm->lock);
+    /* Forget this source first: pm_update_sci re-arms when the edge has
+     * not been reached yet (the millisecond timeout rounds). */
+    g_clear_pointer(&pm->overflow, g_source_unref);
+    pm_update_sci(pm);
+    return G_SOURCE_REMOVE;
+}
+
+/* Waits for the counter's next bit-31 edge while only TMR_STS is missing
+ * for the SCI; otherwise nothing is armed. */
+static void
+pm_arm_overflow(VireoPm *pm, guint16 status)
+{
+    pm_drop_overflow(pm);
+    if (!pm->ctx || !(pm->cnt & VIREO_PM1_SCI_EN) || !(pm->en & VIREO_PM1_TMR) ||
+        (status & VIREO_PM1_TMR))
+        return;
+    guint64 to_go = (G_GUINT64_CONSTANT(1) << 31) -
+                    (pm_timer_ticks(pm) & ((G_GUINT64_CONSTANT(1) << 31) - 1));
+    guint64 ms = to_go * 1000 / VIREO_PM_TIMER_HZ + 1;
+    pm->overflow = g_timeout_source_new((guint)ms);
+    g_source_set_callback(pm->overflow, pm_on_overflow, pm, NULL);
+    g_source_attach(pm->overflow, pm->ctx);
+}
+
+static void
 pm_update_sci(VireoPm *pm)
 {
     const VireoHwContext *hw = vireo_device_get_hw(VIREO_DEVICE(pm));
-    gboolean level = (pm->cnt & VIREO_PM1_SCI_EN) && (pm->sts & pm->en);
+    guint16 status = pm_status(pm);
+    gboolean level = (pm->cnt & VIREO_PM1_SCI_EN) && (status & pm->en);
+    pm_arm_overflow(pm, status);
     if (level == pm->sci_level)
         return;
     pm->sci_level = level;
@@ -192,7 +246,9 @@ vireo_pm_realize(VireoDevice *dev, const VireoHwContext *hw,
     VireoBus *bus = hw->bus;
 
     pm->plat = hw->desc->platform;
-    pm->start_ns = pm_now_ns();
+    pm->start_ns = pm_now_ns(pm);
+    pm->ctx = g_main_context_ref(hw->main_context ? hw->main_context
+                                                 : g_main_context_default());
     if (!vireo_bus_register_pio(bus, pm->plat.pm1a_evt_port, 4, pm_evt_pio, pm,
                                 "acpi-pm1a-evt", error) ||
         !vireo_bus_register_pio(bus, pm->plat.pm1a_cnt_port, 2, pm_cnt_pio, pm,
@@ -207,9 +263,36 @@ vireo_pm_realize(VireoDevice *dev, const VireoHwContext *hw,
 }
 
 static void
+vireo_pm_unrealize(VireoDevice *dev)
+{
+    VireoPm *pm = VIREO_PM(dev);
+    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&pm->lock);
+    pm_drop_overflow(pm);
+}
+
+void
+vireo_pm_set_clock(VireoDevice *dev, VireoPmClockFn now_ns, void *opaque)
+{
+    VireoPm *pm = VIREO_PM(dev);
+    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&pm->lock);
+    gint64 before = pm_now_ns(pm);
+
+    pm->now_ns = now_ns ? now_ns : pm_host_ns;
+    pm->now_opaque = opaque;
+    /* The counter does not jump because its clock source changed. */
+    pm->start_ns += pm_now_ns(pm) - before;
+    if (pm->ctx)                    /* realized */
+        pm_update_sci(pm);
+}
+
+static void
 vireo_pm_finalize(GObject *obj)
 {
-    g_mutex_clear(&VIREO_PM(obj)->lock);
+    VireoPm *pm = VIREO_PM(obj);
+    pm_drop_overflow(pm);
+    if (pm->ctx)
+        g_main_context_unref(pm->ctx);
+    g_mutex_clear(&pm->lock);
     G_OBJECT_CLASS(vireo_pm_parent_class)->finalize(obj);
 }
 
@@ -221,10 +304,12 @@ vireo_pm_class_init(VireoPmClass *klass)
     dc->kind = VIREO_DEV_PM;
     dc->realize = vireo_pm_realize;
     dc->reset = vireo_pm_reset;
+    dc->unrealize = vireo_pm_unrealize;
 }
 
 static void
 vireo_pm_init(VireoPm *pm)
 {
     g_mutex_init(&pm->lock);
+    pm->now_ns = pm_host_ns;
 }

@@ -22,3 +22,11 @@ G_DECLARE_FINAL_TYPE(VireoPm, vireo_pm, VIREO, PM, VireoDevice)
  * enabled it (PWRBTN_EN), raises the SCI. Any thread; vireo_vmm_powerdown
  * calls it. pm must be the VIREO_DEV_PM device. */
 void vireo_pm_power_button(VireoDevice *pm);
+
+/* The PM timer's time base, host CLOCK_MONOTONIC nanoseconds by default;
+ * tests substitute one they can move forward to reach the counter's bit-31
+ * edge (TMR_STS) without waiting ten minutes. The counter stays continuous
+ * across the switch; NULL restores the host clock. Also re-arms the
+ * overflow SCI against the new clock. */
+typedef gint64 (*VireoPmClockFn)(void *opaque);
+void vireo_pm_set_clock(VireoDevice *pm, VireoPmClockFn now_ns, void *opaque);
