@@ -22,3 +22,9 @@ TESTS += tests/test-conf-mutate
 tests_test_conf_mutate_SOURCES = tests/test-conf-mutate.c tests/test-conf-common.c tests/test-conf-common.h
 tests_test_conf_mutate_LDADD = $(CONF_LIBS)
 EXTRA_DIST += docs/conf-differences-from-libvirt.md
+
+# parser and schemas/domain.rng agree on every case, and on mutants
+check_PROGRAMS += tests/test-conf-schema-agree
+TESTS += tests/test-conf-schema-agree
+tests_test_conf_schema_agree_SOURCES = tests/test-conf-schema-agree.c tests/test-conf-common.c tests/test-conf-common.h
+tests_test_conf_schema_agree_LDADD = $(CONF_LIBS)
