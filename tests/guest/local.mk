@@ -12,7 +12,7 @@ GUEST_HDRS = $(top_srcdir)/tests/guest/lib/guest.h $(top_srcdir)/tests/guest/lib
 GUEST_LIB_OBJS = $(addprefix tests/guest/lib/,$(addsuffix .guest.o, \
 	entry trampoline isr start string serial printf report bootinfo cmdline \
 	timer rtc acpi irq smp cpu))
-GUEST_ELFS = tests/guest/hello.elf tests/guest/check.elf
+GUEST_ELFS = tests/guest/hello.elf tests/guest/check.elf tests/guest/tiny.elf
 
 tests/guest/lib/%.guest.o: $(top_srcdir)/tests/guest/lib/%.c $(GUEST_HDRS)
 	@$(MKDIR_P) tests/guest/lib
@@ -29,11 +29,13 @@ tests/guest/%.elf: tests/guest/%.guest.o $(GUEST_LIB_OBJS) $(top_srcdir)/tests/g
 # Installed so `vireo` users can boot them: <kernel>.../guests/hello.elf.
 guestsdir = $(pkglibexecdir)/guests
 guests_DATA = $(GUEST_ELFS)
-CLEANFILES += $(GUEST_ELFS) $(GUEST_LIB_OBJS) tests/guest/hello.guest.o tests/guest/check.guest.o
-EXTRA_DIST += tests/guest/guest.ld tests/guest/hello.c tests/guest/check.c \
+CLEANFILES += $(GUEST_ELFS) $(GUEST_LIB_OBJS) tests/guest/hello.guest.o tests/guest/check.guest.o \
+	tests/guest/tiny.guest.o
+EXTRA_DIST += tests/guest/guest.ld tests/guest/hello.c tests/guest/check.c tests/guest/tiny.c \
 	tests/guest/lib tests/guest/domains
 # Keep the objects: they are intermediate to the pattern rules above.
-.SECONDARY: $(GUEST_LIB_OBJS) tests/guest/hello.guest.o tests/guest/check.guest.o
+.SECONDARY: $(GUEST_LIB_OBJS) tests/guest/hello.guest.o tests/guest/check.guest.o \
+	tests/guest/tiny.guest.o
 
 # End-to-end: the same domains on vireo-vmm and on QEMU (the reference).
 TESTS += tests/guest/e2e-vireo.sh tests/guest/e2e-qemu.sh
