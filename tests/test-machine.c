@@ -565,6 +565,31 @@ test_host_passthrough_table(void)
     g_assert_nonnull(leaf(d, 0, 0x40000001u, 0));
 }
 
+/* A host with 5-level paging (57 virtual bits): the guest keeps them with
+ * la57 and reads 48 when the XML disables it. */
+static void
+test_host_passthrough_la57(void)
+{
+    g_autoptr(VireoHostCaps) host = skylake_host_caps();
+    g_autoptr(TestDef) t = test_def_new("pc", 1, 256);
+    g_autoptr(VireoMachineDesc) d = NULL;
+    g_autoptr(VireoMachineDesc) off = NULL;
+    for (guint i = 0; i < host->supported_cpuid->len; i++) {
+        VireoCpuidEntry *e = &g_array_index(host->supported_cpuid, VireoCpuidEntry, i);
+        if (e->function == 0x80000008u)
+            e->eax = 0x392e;                        /* 46 physical, 57 virtual */
+        if (e->function == 7)
+            e->ecx |= 1u << 16;                     /* la57 */
+    }
+    test_def_cpu(t, VIREO_CPU_MODE_HOST_PASSTHROUGH, NULL);
+    d = resolve_with(t, host, NULL);
+    g_assert_cmphex(leaf(d, 0, 0x80000008u, 0)->eax, ==, 0x392e);
+    test_def_feature(t, "la57", VIREO_CPU_FEATURE_DISABLE);
+    off = resolve_with(t, host, NULL);
+    g_assert_cmphex(leaf(off, 0, 0x80000008u, 0)->eax, ==, 0x302e);
+    g_assert_cmphex(leaf(off, 0, 7, 0)->ecx & (1u << 16), ==, 0);
+}
+
 /* Without a host (domxml-to-native) a host CPU is named, and its table is
  * the machine's default model's rather than every bit set. */
 static void
@@ -1165,6 +1190,7 @@ main(int argc, char **argv)
     g_test_add_func("/machine/cpu/host-passthrough", test_host_passthrough);
     g_test_add_func("/machine/cpu/host-passthrough-table", test_host_passthrough_table);
     g_test_add_func("/machine/cpu/host-passthrough-no-host", test_host_passthrough_no_host);
+    g_test_add_func("/machine/cpu/host-passthrough-la57", test_host_passthrough_la57);
     g_test_add_func("/machine/cpu/host-model", test_host_model);
     g_test_add_func("/machine/cpu/vendor", test_vendor);
     g_test_add_func("/machine/cpu/xsave-leaf", test_cpuid_xsave);

@@ -541,8 +541,14 @@ vireo_cpuid_build(const VireoCpuPlan *plan, guint index)
         leaves_kvm(plan, t);
     leaves_ext(plan, t, apic_id);
     leaves_zero(plan, t);
-    if (plan->host_table)
+    if (plan->host_table) {
+        VireoCpuidEntry *a;
         merge_host_table(plan, t);
+        /* the host's 57 virtual bits only stand with 5-level paging on */
+        a = (VireoCpuidEntry *)vireo_cpuid_find(t, 0x80000008u, 0);
+        if (a && !has(plan, "la57") && ((a->eax >> 8) & 0xff) > 48)
+            a->eax = (a->eax & ~0xff00u) | (48u << 8);
+    }
     fill_features(plan, t);
     e7 = (VireoCpuidEntry *)vireo_cpuid_find(t, 7, 1);
     if (e7 && e7->eax) {
