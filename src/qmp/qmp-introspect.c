@@ -36,6 +36,18 @@ remember(Introspect *in, const char *key, const char *name)
     return g_hash_table_lookup(in->names, key);
 }
 
+/* A SchemaInfo entry, appended to the output now so that entries come in
+ * order of first use; the caller adds the meta-type's own members. */
+static JsonObject *
+add_info(Introspect *in, const char *name, const char *meta_type)
+{
+    JsonObject *info = json_object_new();
+    json_object_set_string_member(info, "name", name);
+    json_object_set_string_member(info, "meta-type", meta_type);
+    json_array_add_object_element(in->out, info);
+    return info;
+}
+
 static JsonArray *
 members_info(Introspect *in, JsonObject *members)
 {
@@ -59,10 +71,7 @@ object_type(Introspect *in, const char *key, JsonObject *members)
 {
     g_autofree char *masked = g_strdup_printf("%u", in->next++);
     const char *name = remember(in, key, masked);
-    JsonObject *info = json_object_new();
-    json_object_set_string_member(info, "name", name);
-    json_object_set_string_member(info, "meta-type", "object");
-    json_array_add_object_element(in->out, info);
+    JsonObject *info = add_info(in, name, "object");
     /* Members after registering, so self-references terminate. */
     json_object_set_array_member(info, "members", members_info(in, members));
     return name;
@@ -73,10 +82,8 @@ enum_type(Introspect *in, const char *key, JsonArray *values)
 {
     g_autofree char *masked = g_strdup_printf("%u", in->next++);
     const char *name = remember(in, key, masked);
-    JsonObject *info = json_object_new();
+    JsonObject *info = add_info(in, name, "enum");
     JsonArray *members = json_array_new();
-    json_object_set_string_member(info, "name", name);
-    json_object_set_string_member(info, "meta-type", "enum");
     for (guint i = 0; i < json_array_get_length(values); i++) {
         JsonObject *m = json_object_new();
         json_object_set_string_member(m, "name", json_array_get_string_element(values, i));
@@ -84,7 +91,6 @@ enum_type(Introspect *in, const char *key, JsonArray *values)
     }
     json_object_set_array_member(info, "members", members);
     json_object_set_array_member(info, "values", json_array_ref(values));
-    json_array_add_object_element(in->out, info);
     return name;
 }
 
@@ -96,11 +102,7 @@ array_type(Introspect *in, JsonNode *elem)
     const char *known = g_hash_table_lookup(in->names, name);
     if (known)
         return known;
-    JsonObject *info = json_object_new();
-    json_object_set_string_member(info, "name", name);
-    json_object_set_string_member(info, "meta-type", "array");
-    json_object_set_string_member(info, "element-type", e);
-    json_array_add_object_element(in->out, info);
+    json_object_set_string_member(add_info(in, name, "array"), "element-type", e);
     return remember(in, name, name);
 }
 
@@ -112,11 +114,7 @@ named_type(Introspect *in, const char *tname)
     if (known)
         return known;
     if (json_type) {
-        JsonObject *info = json_object_new();
-        json_object_set_string_member(info, "name", tname);
-        json_object_set_string_member(info, "meta-type", "builtin");
-        json_object_set_string_member(info, "json-type", json_type);
-        json_array_add_object_element(in->out, info);
+        json_object_set_string_member(add_info(in, tname, "builtin"), "json-type", json_type);
         return remember(in, tname, tname);
     }
     JsonObject *def = json_object_get_object_member(in->types, tname);
@@ -145,13 +143,10 @@ type_name(Introspect *in, JsonNode *type)
 static void
 entity_info(Introspect *in, JsonObject *def)
 {
-    gboolean is_command = json_object_has_member(def, "command");
-    JsonObject *info = json_object_new();
+    const char *meta = json_object_has_member(def, "command") ? "command" : "event";
+    gboolean is_command = meta[0] == 'c';
+    JsonObject *info = add_info(in, json_object_get_string_member(def, meta), meta);
     JsonNode *data = json_object_get_member(def, "data");
-    json_object_set_string_member(info, "name", json_object_get_string_member(
-                                      def, is_command ? "command" : "event"));
-    json_object_set_string_member(info, "meta-type", is_command ? "command" : "event");
-    json_array_add_object_element(in->out, info);
     json_object_set_string_member(info, "arg-type", type_name(in, data));
     if (is_command)
         json_object_set_string_member(info, "ret-type",
