@@ -24,6 +24,8 @@ static const Xml2XmlCase cases[] = {
     DO_TEST("minimal"),
     DO_TEST("instance-00000024"),
     DO_TEST("schema-libvirt-forms"),
+    DO_TEST("libvirt-qemu-extras"),
+    DO_TEST("nova-q35-dumpxml"),
     DO_TEST("nova-instance"),
     DO_TEST("nova-metadata"),
     DO_TEST("metadata-multiple-namespaces"),

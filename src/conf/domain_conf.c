@@ -16,7 +16,7 @@ VIREO_ENUM_IMPL(vireo_boot_dev, VIREO_BOOT_LAST, "fd", "cdrom", "hd", "network")
 VIREO_ENUM_IMPL(vireo_loader_type, VIREO_LOADER_TYPE_LAST, "none", "rom", "pflash");
 VIREO_ENUM_IMPL(vireo_smbios_mode, VIREO_SMBIOS_LAST, "none", "emulate", "host", "sysinfo");
 VIREO_ENUM_IMPL(vireo_domain_feature, VIREO_DOMAIN_FEATURE_LAST,
-                "acpi", "apic", "pae", "hap", "vmport", "pmu", "kvm");
+                "acpi", "apic", "pae", "hap", "vmport", "pmu", "kvm", "vmcoreinfo");
 VIREO_ENUM_IMPL(vireo_cpu_mode, VIREO_CPU_MODE_LAST,
                 "custom", "host-model", "host-passthrough", "maximum");
 VIREO_ENUM_IMPL(vireo_cpu_match, VIREO_CPU_MATCH_LAST, "", "minimum", "exact", "strict");
@@ -195,6 +195,7 @@ vireo_controller_def_free(VireoControllerDef *c)
         return;
     g_free(c->model);
     g_free(c->target_chassis_attrs);
+    g_free(c->model_name);
     device_address_clear(&c->address);
     g_free(c);
 }
@@ -348,6 +349,26 @@ vireo_panic_def_free(VireoPanicDef *p)
     g_free(p);
 }
 
+void
+vireo_audio_def_free(VireoAudioDef *a)
+{
+    if (!a)
+        return;
+    g_free(a->type);
+    g_free(a);
+}
+
+void
+vireo_seclabel_def_free(VireoSeclabelDef *l)
+{
+    if (!l)
+        return;
+    g_free(l->type);
+    g_free(l->model);
+    g_free(l->baselabel);
+    g_free(l);
+}
+
 #define PTR_ARRAY(fn) g_ptr_array_new_with_free_func((GDestroyNotify)(fn))
 
 VireoDomainDef *
@@ -370,6 +391,8 @@ vireo_domain_def_new(void)
     def->rngs = PTR_ARRAY(vireo_rng_def_free);
     def->watchdogs = PTR_ARRAY(vireo_watchdog_def_free);
     def->panics = PTR_ARRAY(vireo_panic_def_free);
+    def->audios = PTR_ARRAY(vireo_audio_def_free);
+    def->seclabels = PTR_ARRAY(vireo_seclabel_def_free);
     return def;
 }
 
@@ -412,6 +435,9 @@ vireo_domain_def_free(VireoDomainDef *def)
     g_clear_pointer(&def->rngs, g_ptr_array_unref);
     g_clear_pointer(&def->watchdogs, g_ptr_array_unref);
     g_clear_pointer(&def->panics, g_ptr_array_unref);
+    g_clear_pointer(&def->audios, g_ptr_array_unref);
+    g_clear_pointer(&def->seclabels, g_ptr_array_unref);
+    g_free(def->resource_partition);
     g_free(def);
 }
 
@@ -1222,7 +1248,7 @@ static gboolean
 parse_features(VireoDomainDef *def, xmlNode *node, GError **error)
 {
     VireoDomainFeatures *f = &def->features;
-    if (!vireo_conf_check_node(node, NULL, "acpi apic pae hap vmport pmu kvm", error))
+    if (!vireo_conf_check_node(node, NULL, "acpi apic pae hap vmport pmu kvm vmcoreinfo", error))
         return FALSE;
     f->line = vireo_conf_line(node);
     VIREO_CONF_FOREACH_CHILD(node, c) {
@@ -1576,6 +1602,97 @@ parse_text_element(xmlNode *c, char **slot, guint *line, GError **error)
     return TRUE;
 }
 
+/* ---- resource, seclabel ----------------------------------------------- */
+/* <resource><partition>/machine</partition></resource>: the cgroup
+ * partition libvirt's QEMU driver writes for every guest. vireo keeps it
+ * for round trips; it places guests in no cgroup of its own. */
+static gboolean
+parse_resource(VireoDomainDef *def, xmlNode *node, GError **error)
+{
+    xmlNode *p = vireo_xml_child(node, "partition");
+    if (!vireo_conf_check_node(node, NULL, "partition", error))
+        return FALSE;
+    if (!p)
+        return TRUE;
+    if (!vireo_conf_check_leaf(p, NULL, error))
+        return FALSE;
+    g_free(def->resource_partition);
+    def->resource_partition = g_strstrip(vireo_conf_content(p));
+    if (def->resource_partition[0] != '/') {
+        vireo_error_set(error, VIREO_ERR_CONFIG_UNSUPPORTED,
+                        _("resource partition '%s' must start with '/'"),
+                        def->resource_partition);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* libvirt's virSecurityLabelDefParseXML, inactive: a dynamic label's
+ * <label>/<imagelabel> are what the driver generated at start time and
+ * are dropped; <baselabel> is kept. */
+static gboolean
+parse_seclabel_children(VireoSeclabelDef *l, xmlNode *node, GError **error)
+{
+    if (!vireo_conf_check_node(node, "type model relabel", "label imagelabel baselabel", error))
+        return FALSE;
+    VIREO_CONF_FOREACH_CHILD(node, c) {
+        if (!vireo_conf_check_leaf(c, NULL, error))
+            return FALSE;
+        if (g_str_equal((const char *)c->name, "baselabel") &&
+            g_str_equal(l->type, "dynamic")) {
+            g_free(l->baselabel);
+            l->baselabel = vireo_conf_content(c);
+        }
+    }
+    return TRUE;
+}
+
+static gboolean
+parse_seclabel(VireoDomainDef *def, xmlNode *node, GError **error)
+{
+    static const char *const types[] = { "dynamic", "static", "none", NULL };
+    g_autoptr(VireoSeclabelDef) l = g_new0(VireoSeclabelDef, 1);
+
+    l->line = vireo_conf_line(node);
+    l->type = vireo_xml_prop_string(node, "type");
+    if (!l->type || !g_strv_contains(types, l->type)) {
+        vireo_error_set(error, VIREO_ERR_XML_ERROR,
+                        _("Invalid value for attribute 'type' in element 'seclabel' on line %u: '%s'"),
+                        l->line, l->type ? l->type : "");
+        return FALSE;
+    }
+    if (g_str_equal(l->type, "static")) {
+        vireo_error_set(error, VIREO_ERR_CONFIG_UNSUPPORTED,
+                        _("element 'seclabel' with type 'static' on line %u is not supported: vireo applies no security labels"),
+                        l->line);
+        return FALSE;
+    }
+    l->model = vireo_xml_prop_string(node, "model");
+    TRY(vireo_xml_prop_yesno(node, "relabel", 0, &l->relabel, error));
+    if (!parse_seclabel_children(l, node, error))
+        return FALSE;
+    if (g_str_equal(l->type, "dynamic") && l->relabel == VIREO_TRISTATE_NO) {
+        vireo_error_set(error, VIREO_ERR_CONFIG_UNSUPPORTED, "%s",
+                        _("dynamic label type must use resource relabeling"));
+        return FALSE;
+    }
+    if (g_str_equal(l->type, "none") && l->relabel == VIREO_TRISTATE_YES) {
+        vireo_error_set(error, VIREO_ERR_CONFIG_UNSUPPORTED, "%s",
+                        _("resource relabeling is not compatible with 'none' label type"));
+        return FALSE;
+    }
+    for (guint i = 0; l->model && i < def->seclabels->len; i++) {
+        VireoSeclabelDef *o = g_ptr_array_index(def->seclabels, i);
+        if (g_strcmp0(o->model, l->model) == 0) {
+            vireo_error_set(error, VIREO_ERR_XML_ERROR,
+                            _("seclabel for model %s is already provided"), l->model);
+            return FALSE;
+        }
+    }
+    g_ptr_array_add(def->seclabels, g_steal_pointer(&l));
+    return TRUE;
+}
+
 static gboolean
 parse_top_child(VireoDomainDef *def, xmlNode *c, VireoDomainParseFlags flags,
                 GError **error)
@@ -1644,6 +1761,12 @@ parse_top_child(VireoDomainDef *def, xmlNode *c, VireoDomainParseFlags flags,
         return parse_lifecycle(c, &def->on_crash, &l->on_crash, error);
     if (g_str_equal(n, "pm"))
         return parse_pm(def, c, error);
+    if (g_str_equal(n, "resource")) {
+        l->resource = vireo_conf_line(c);
+        return parse_resource(def, c, error);
+    }
+    if (g_str_equal(n, "seclabel"))
+        return parse_seclabel(def, c, error);
     l->devices = vireo_conf_line(c);
     return vireo_domain_devices_parse(def, c, flags, error);
 }
@@ -1652,7 +1775,7 @@ parse_top_child(VireoDomainDef *def, xmlNode *c, VireoDomainParseFlags flags,
 #define DOMAIN_CHILDREN \
     "name uuid genid title description metadata maxMemory memory currentMemory " \
     "memoryBacking vcpu iothreads cputune sysinfo* os features cpu clock " \
-    "on_poweroff on_reboot on_crash pm devices"
+    "on_poweroff on_reboot on_crash pm resource devices seclabel*"
 
 VireoDomainDef *
 vireo_domain_def_parse_xml(xmlDoc *doc, xmlNode *root,

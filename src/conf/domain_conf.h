@@ -107,6 +107,7 @@ typedef enum {
     VIREO_DOMAIN_FEATURE_VMPORT,
     VIREO_DOMAIN_FEATURE_PMU,
     VIREO_DOMAIN_FEATURE_KVM,     /* <kvm><hidden state=.../></kvm> */
+    VIREO_DOMAIN_FEATURE_VMCOREINFO, /* <vmcoreinfo state=/>: kdump's fw_cfg note */
     VIREO_DOMAIN_FEATURE_LAST
 } VireoDomainFeature;
 VIREO_ENUM_DECL(vireo_domain_feature);
@@ -450,6 +451,13 @@ typedef struct {
     gboolean has_vectors;
     guint vectors;
     char *target_chassis_attrs;     /* reserved for <target> of pci controllers */
+    gboolean has_master;            /* usb companion: <master startport=/> */
+    guint master_startport;
+    char *model_name;               /* pci: <model name='pcie-root-port'/>; NULL */
+    /* pci: <target chassisNr= chassis= port= busNr= hotplug=/> */
+    gboolean has_chassis_nr, has_chassis, has_port, has_bus_nr;
+    guint target_chassis_nr, target_chassis, target_port, target_bus_nr;
+    VireoTristate target_hotplug;
     VireoDeviceAddress address;
     guint line;                     /* source line of the element (0: added by vireo) */
 } VireoControllerDef;
@@ -684,6 +692,25 @@ typedef struct {
     guint line;                     /* source line of the element (0: added by vireo) */
 } VireoPanicDef;
 
+/* <audio id='N' type='none'/>: libvirt's QEMU driver adds one for VNC
+ * guests. vireo has no sound device, so only the silent backend. */
+typedef struct {
+    guint id;                       /* >= 1 */
+    char *type;                     /* "none" */
+    guint line;                     /* source line of the element (0: added by vireo) */
+} VireoAudioDef;
+
+/* <seclabel>: vireo applies no security labels; dynamic and none are kept
+ * for round trips (their labels are generated at start time), static ones
+ * are refused. */
+typedef struct {
+    char *type;                     /* "dynamic", "none" */
+    char *model;                    /* "dac", "selinux", "apparmor", ...; NULL */
+    VireoTristate relabel;
+    char *baselabel;                /* dynamic only */
+    guint line;                     /* source line of the element (0: added by vireo) */
+} VireoSeclabelDef;
+
 /* ---- the domain -------------------------------------------------------- */
 /* Source lines of top-level elements, so semantic validation can print
  * FILE:LINE. 0 means absent (or added by post-parse). */
@@ -691,6 +718,7 @@ typedef struct {
     guint domain, name, uuid, genid, title, description, metadata;
     guint memory, current_memory, max_memory, vcpu, iothreads, cputune;
     guint on_poweroff, on_reboot, on_crash, devices, emulator;
+    guint resource;
 } VireoDomainLines;
 
 typedef struct {
@@ -718,6 +746,7 @@ typedef struct {
     gboolean has_cputune_shares;
     guint64 cputune_shares;
     guint iothreads;
+    char *resource_partition;       /* <resource><partition>; NULL */
 
     VireoDomainOsDef os;
     VireoDomainFeatures features;
@@ -741,6 +770,8 @@ typedef struct {
     GPtrArray *rngs;                /* VireoRngDef* */
     GPtrArray *watchdogs;           /* VireoWatchdogDef* */
     GPtrArray *panics;              /* VireoPanicDef* */
+    GPtrArray *audios;              /* VireoAudioDef* */
+    GPtrArray *seclabels;           /* VireoSeclabelDef* */
     VireoDomainLines lines;         /* where top-level elements were */
 } VireoDomainDef;
 
@@ -821,6 +852,8 @@ void vireo_memballoon_def_free(VireoMemballoonDef *m);
 void vireo_rng_def_free(VireoRngDef *r);
 void vireo_watchdog_def_free(VireoWatchdogDef *w);
 void vireo_panic_def_free(VireoPanicDef *p);
+void vireo_audio_def_free(VireoAudioDef *a);
+void vireo_seclabel_def_free(VireoSeclabelDef *l);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VireoCpuDef, vireo_cpu_def_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VireoCpuFeatureDef, vireo_cpu_feature_def_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VireoDiskDef, vireo_disk_def_free)
@@ -834,6 +867,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(VireoMemballoonDef, vireo_memballoon_def_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VireoRngDef, vireo_rng_def_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VireoWatchdogDef, vireo_watchdog_def_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VireoPanicDef, vireo_panic_def_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VireoAudioDef, vireo_audio_def_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VireoSeclabelDef, vireo_seclabel_def_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VireoSysinfoDef, vireo_sysinfo_def_free)
 
 /* The parser alone, without schema, post-parse or validation: what

@@ -445,13 +445,83 @@ controller_model_known(VireoControllerType type, const char *model)
     }
 }
 
+/* <master>, <model> and <target> belong to one controller type each; on
+ * another type they are reported like any unmodelled element. */
+static gboolean
+controller_child_is_own(const VireoControllerDef *c, xmlNode *ch)
+{
+    const char *n = (const char *)ch->name;
+    if (c->type == VIREO_CONTROLLER_TYPE_USB)
+        return g_str_equal(n, "master");
+    if (c->type == VIREO_CONTROLLER_TYPE_PCI)
+        return g_str_equal(n, "model") || g_str_equal(n, "target");
+    return FALSE;
+}
+
+/* libvirt's names for the device that implements a PCI controller. */
+static const char *const pci_model_names[] = {
+    "pci-bridge", "i82801b11-bridge", "ioh3420", "pcie-root-port", "x3130-upstream",
+    "xio3130-downstream", "pxb", "pxb-pcie", "pcie-pci-bridge", "spapr-pci-host-bridge",
+    NULL };
+
+static gboolean
+parse_pci_target(VireoControllerDef *c, xmlNode *t, GError **error)
+{
+    int rc;
+    if (!vireo_conf_check_leaf(t, "chassisNr chassis port busNr hotplug", error))
+        return FALSE;
+    TRY(rc = vireo_xml_prop_uint(t, "chassisNr", 10, 0, &c->target_chassis_nr, error));
+    c->has_chassis_nr = rc > 0;
+    TRY(rc = vireo_xml_prop_uint(t, "chassis", 10, 0, &c->target_chassis, error));
+    c->has_chassis = rc > 0;
+    /* libvirt writes the port in hex and reads it in any base. */
+    TRY(rc = vireo_xml_prop_uint(t, "port", 0, 0, &c->target_port, error));
+    c->has_port = rc > 0;
+    TRY(rc = vireo_xml_prop_uint(t, "busNr", 10, 0, &c->target_bus_nr, error));
+    c->has_bus_nr = rc > 0;
+    TRY(vireo_xml_prop_onoff(t, "hotplug", 0, &c->target_hotplug, error));
+    return TRUE;
+}
+
+/* Parses ch when it is one of c's own children; TRUE otherwise too. */
+static gboolean
+parse_controller_child(VireoControllerDef *c, xmlNode *ch, GError **error)
+{
+    const char *n = (const char *)ch->name;
+    if (!controller_child_is_own(c, ch))
+        return TRUE;
+    if (g_str_equal(n, "master")) {
+        /* an ich9-uhci companion of the EHCI controller with its index */
+        if (!vireo_conf_check_leaf(ch, "startport", error))
+            return FALSE;
+        TRY(vireo_xml_prop_uint(ch, "startport", 10, VIREO_XML_PROP_REQUIRED,
+                                &c->master_startport, error));
+        c->has_master = TRUE;
+        return TRUE;
+    }
+    if (g_str_equal(n, "target"))
+        return parse_pci_target(c, ch, error);
+    if (!vireo_conf_check_leaf(ch, "name", error))
+        return FALSE;
+    g_free(c->model_name);
+    c->model_name = vireo_xml_prop_string(ch, "name");
+    if (c->model_name && !g_strv_contains(pci_model_names, c->model_name)) {
+        vireo_error_set(error, VIREO_ERR_CONFIG_UNSUPPORTED,
+                        _("Unknown PCI controller model name '%s' on line %u"),
+                        c->model_name, vireo_conf_line(ch));
+        return FALSE;
+    }
+    return TRUE;
+}
+
 static gboolean
 parse_controller(VireoDomainDef *def, xmlNode *node, GError **error)
 {
     g_autoptr(VireoControllerDef) c = g_new0(VireoControllerDef, 1);
     int type = 0, rc;
 
-    if (!vireo_conf_check_node(node, "type index model ports vectors", "address alias", error))
+    if (!vireo_conf_check_node(node, "type index model ports vectors",
+                               "address alias master model target", error))
         return FALSE;
     c->line = vireo_conf_line(node);
     c->idx = -1;
@@ -487,7 +557,7 @@ parse_controller(VireoDomainDef *def, xmlNode *node, GError **error)
     }
     /* libvirt reads ports/vectors of virtio-serial only. */
     if (c->type != VIREO_CONTROLLER_TYPE_VIRTIO_SERIAL &&
-        !vireo_conf_check_node(node, "type index model", "address alias", error))
+        !vireo_conf_check_node(node, "type index model", "address alias master model target", error))
         return FALSE;
     rc = vireo_xml_prop_uint(node, "ports", 10, 0, &c->ports, error);
     TRY(rc);
@@ -497,6 +567,10 @@ parse_controller(VireoDomainDef *def, xmlNode *node, GError **error)
     c->has_vectors = rc > 0;
     VIREO_CONF_FOREACH_CHILD(node, ch) {
         g_autofree char *alias = NULL;
+        if (!parse_controller_child(c, ch, error))
+            return FALSE;
+        if (controller_child_is_own(c, ch))
+            continue;
         if (!parse_common_child(ch, &alias, &c->address, error))
             return FALSE;
     }
@@ -1315,10 +1389,58 @@ parse_panic(VireoDomainDef *def, xmlNode *node, GError **error)
     return TRUE;
 }
 
+/* libvirt 9.0's virDomainAudioType names; vireo plays no sound, so only
+ * 'none' (what libvirt's QEMU driver adds for VNC guests) is modelled. */
+static const char *const audio_types[] = {
+    "none", "alsa", "coreaudio", "jack", "oss", "pulseaudio", "sdl", "spice",
+    "file", "dbus", NULL };
+
+static gboolean
+parse_audio(VireoDomainDef *def, xmlNode *node, GError **error)
+{
+    g_autoptr(VireoAudioDef) a = g_new0(VireoAudioDef, 1);
+    int rc;
+
+    if (!vireo_conf_check_leaf(node, "id type", error))
+        return FALSE;
+    a->line = vireo_conf_line(node);
+    rc = vireo_xml_prop_uint(node, "id", 10, VIREO_XML_PROP_REQUIRED, &a->id, error);
+    TRY(rc);
+    if (a->id == 0) {
+        vireo_error_set(error, VIREO_ERR_XML_ERROR,
+                        _("Invalid value for attribute 'id' in element 'audio' on line %u: Zero is not permitted"),
+                        a->line);
+        return FALSE;
+    }
+    a->type = vireo_xml_prop_string(node, "type");
+    if (!a->type || !g_strv_contains(audio_types, a->type)) {
+        vireo_error_set(error, VIREO_ERR_XML_ERROR,
+                        _("Invalid value for attribute 'type' in element 'audio' on line %u: '%s'"),
+                        a->line, a->type ? a->type : "");
+        return FALSE;
+    }
+    if (!g_str_equal(a->type, "none")) {
+        vireo_error_set(error, VIREO_ERR_CONFIG_UNSUPPORTED,
+                        _("element 'audio' with type '%s' on line %u is not supported: vireo has no sound device"),
+                        a->type, a->line);
+        return FALSE;
+    }
+    for (guint i = 0; i < def->audios->len; i++) {
+        VireoAudioDef *o = g_ptr_array_index(def->audios, i);
+        if (o->id == a->id) {
+            vireo_error_set(error, VIREO_ERR_XML_ERROR,
+                            _("audio ID %u is used multiple times"), a->id);
+            return FALSE;
+        }
+    }
+    g_ptr_array_add(def->audios, g_steal_pointer(&a));
+    return TRUE;
+}
+
 /* ---- <devices> --------------------------------------------------------- */
 #define DEVICES_CHILDREN \
     "emulator disk* controller* interface* serial* console* channel* input* " \
-    "graphics* video* memballoon rng* watchdog* panic*"
+    "graphics* audio* video* memballoon rng* watchdog* panic*"
 
 static gboolean
 parse_device(VireoDomainDef *def, xmlNode *c, GError **error)
@@ -1352,6 +1474,8 @@ parse_device(VireoDomainDef *def, xmlNode *c, GError **error)
         return parse_rng(def, c, error);
     if (g_str_equal(n, "watchdog"))
         return parse_watchdog(def, c, error);
+    if (g_str_equal(n, "audio"))
+        return parse_audio(def, c, error);
     return parse_panic(def, c, error);
 }
 

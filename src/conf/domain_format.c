@@ -285,7 +285,7 @@ format_features(VireoBuf *buf, const VireoDomainFeatures *f)
     static const VireoDomainFeature order[] = {
         VIREO_DOMAIN_FEATURE_ACPI, VIREO_DOMAIN_FEATURE_APIC, VIREO_DOMAIN_FEATURE_PAE,
         VIREO_DOMAIN_FEATURE_HAP, VIREO_DOMAIN_FEATURE_KVM, VIREO_DOMAIN_FEATURE_PMU,
-        VIREO_DOMAIN_FEATURE_VMPORT,
+        VIREO_DOMAIN_FEATURE_VMPORT, VIREO_DOMAIN_FEATURE_VMCOREINFO,
     };
     gboolean any = FALSE;
     for (gsize i = 0; i < G_N_ELEMENTS(order); i++)
@@ -492,6 +492,43 @@ format_identity(VireoBuf *buf, const VireoDomainDef *def)
     format_metadata(buf, def);
 }
 
+static void
+format_resource(VireoBuf *buf, const VireoDomainDef *def)
+{
+    g_autoptr(GString) esc = g_string_new(NULL);
+    if (!def->resource_partition)
+        return;
+    vireo_buf_escape(esc, def->resource_partition);
+    vireo_buf_line(buf, "<resource>");
+    vireo_buf_line(buf, "  <partition>%s</partition>", esc->str);
+    vireo_buf_line(buf, "</resource>");
+}
+
+/* libvirt's virSecurityLabelDefFormat for inactive XML: relabel is
+ * written except for type 'none', baselabel only for dynamic labels. */
+static void
+format_seclabel(VireoBuf *buf, const VireoSeclabelDef *l)
+{
+    g_autoptr(GString) a = g_string_new(NULL);
+    gboolean none = g_str_equal(l->type, "none");
+    vireo_buf_attr(a, "type", l->type);
+    if (l->model && *l->model)
+        vireo_buf_attr(a, "model", l->model);
+    if (!none)
+        vireo_buf_attr(a, "relabel", l->relabel == VIREO_TRISTATE_NO ? "no" : "yes");
+    if (none || !l->baselabel) {
+        vireo_buf_line(buf, "<seclabel%s/>", a->str);
+        return;
+    }
+    vireo_buf_line(buf, "<seclabel%s>", a->str);
+    {
+        g_autoptr(GString) esc = g_string_new(NULL);
+        vireo_buf_escape(esc, l->baselabel);
+        vireo_buf_line(buf, "  <baselabel>%s</baselabel>", esc->str);
+    }
+    vireo_buf_line(buf, "</seclabel>");
+}
+
 char *
 vireo_domain_def_format(const VireoDomainDef *def, VireoDomainFormatFlags flags)
 {
@@ -506,6 +543,7 @@ vireo_domain_def_format(const VireoDomainDef *def, VireoDomainFormatFlags flags)
     format_identity(&buf, def);
     format_memory(&buf, def);
     format_vcpu(&buf, def);
+    format_resource(&buf, def);
     for (guint i = 0; def->sysinfo && i < def->sysinfo->len; i++)
         format_sysinfo(&buf, g_ptr_array_index(def->sysinfo, i));
     format_os(&buf, &def->os);
@@ -518,6 +556,8 @@ vireo_domain_def_format(const VireoDomainDef *def, VireoDomainFormatFlags flags)
     format_lifecycle(&buf, "on_crash", def->on_crash);
     format_pm(&buf, &def->pm);
     vireo_domain_devices_format(&buf, def, flags);
+    for (guint i = 0; i < def->seclabels->len; i++)
+        format_seclabel(&buf, g_ptr_array_index(def->seclabels, i));
     buf.indent = 0;
     vireo_buf_line(&buf, "</domain>");
     return g_string_free(buf.str, FALSE);

@@ -170,6 +170,33 @@ format_disk(VireoBuf *buf, const VireoDiskDef *d, VireoDomainFormatFlags flags)
 }
 
 /* ---- controllers ------------------------------------------------------- */
+static gboolean
+controller_has_target(const VireoControllerDef *c)
+{
+    return c->has_chassis_nr || c->has_chassis || c->has_port || c->has_bus_nr ||
+           c->target_hotplug != VIREO_TRISTATE_ABSENT;
+}
+
+/* libvirt's attribute order; the port in hex. */
+static void
+format_pci_target(VireoBuf *buf, const VireoControllerDef *c)
+{
+    g_autoptr(GString) s = attrs_new();
+    if (!controller_has_target(c))
+        return;
+    if (c->has_chassis_nr)
+        g_string_append_printf(s, " chassisNr='%u'", c->target_chassis_nr);
+    if (c->has_chassis)
+        g_string_append_printf(s, " chassis='%u'", c->target_chassis);
+    if (c->has_port)
+        g_string_append_printf(s, " port='0x%x'", c->target_port);
+    if (c->has_bus_nr)
+        g_string_append_printf(s, " busNr='%u'", c->target_bus_nr);
+    if (c->target_hotplug != VIREO_TRISTATE_ABSENT)
+        vireo_buf_attr(s, "hotplug", c->target_hotplug == VIREO_TRISTATE_YES ? "on" : "off");
+    vireo_buf_line(buf, "<target%s/>", s->str);
+}
+
 static void
 format_controller(VireoBuf *buf, const VireoControllerDef *c, VireoDomainFormatFlags flags)
 {
@@ -181,12 +208,18 @@ format_controller(VireoBuf *buf, const VireoControllerDef *c, VireoDomainFormatF
         g_string_append_printf(s, " ports='%u'", c->ports);
     if (c->has_vectors)
         g_string_append_printf(s, " vectors='%u'", c->vectors);
-    if (!has_info(0, NULL, &c->address, flags)) {
+    if (!has_info(0, NULL, &c->address, flags) && !c->has_master && !c->model_name &&
+        !controller_has_target(c)) {
         vireo_buf_line(buf, "<controller%s/>", s->str);
         return;
     }
     vireo_buf_line(buf, "<controller%s>", s->str);
     buf->indent += 2;
+    if (c->model_name)
+        vireo_buf_line(buf, "<model name='%s'/>", c->model_name);
+    format_pci_target(buf, c);
+    if (c->has_master)
+        vireo_buf_line(buf, "<master startport='%u'/>", c->master_startport);
     format_info(buf, 0, NULL, &c->address, flags);
     buf->indent -= 2;
     vireo_buf_line(buf, "</controller>");
@@ -510,6 +543,13 @@ format_panic(VireoBuf *buf, const VireoPanicDef *p, VireoDomainFormatFlags flags
     vireo_buf_line(buf, "</panic>");
 }
 
+static void
+format_audio(VireoBuf *buf, const VireoAudioDef *a, VireoDomainFormatFlags flags)
+{
+    (void)flags;
+    vireo_buf_line(buf, "<audio id='%u' type='%s'/>", a->id, a->type);
+}
+
 typedef void (*FormatFunc)(VireoBuf *, const void *, VireoDomainFormatFlags);
 
 static void
@@ -538,6 +578,7 @@ vireo_domain_devices_format(VireoBuf *buf, const VireoDomainDef *def,
     format_list(buf, def->channels, (FormatFunc)format_chr, flags);
     format_list(buf, def->inputs, (FormatFunc)format_input, flags);
     format_list(buf, def->graphics, (FormatFunc)format_graphics, flags);
+    format_list(buf, def->audios, (FormatFunc)format_audio, flags);
     format_list(buf, def->videos, (FormatFunc)format_video, flags);
     format_list(buf, def->watchdogs, (FormatFunc)format_watchdog, flags);
     if (def->memballoon)

@@ -477,6 +477,19 @@ check_nets(Checker *c)
     }
 }
 
+/* The EHCI controller a USB companion belongs to: same index, no master. */
+static const VireoControllerDef *
+usb_master_of(const GPtrArray *ctls, const VireoControllerDef *companion)
+{
+    for (guint i = 0; i < len_of(ctls); i++) {
+        const VireoControllerDef *m = g_ptr_array_index(ctls, i);
+        if (m->type == VIREO_CONTROLLER_TYPE_USB && !m->has_master &&
+            m->idx == companion->idx)
+            return m;
+    }
+    return NULL;
+}
+
 static void
 check_controllers(Checker *c)
 {
@@ -484,8 +497,15 @@ check_controllers(Checker *c)
 
     for (guint i = 0; i < len_of(ctls); i++) {
         const VireoControllerDef *a = g_ptr_array_index(ctls, i);
+        if (a->has_master && !usb_master_of(ctls, a))
+            problem(c, a->line, VIREO_ERR_XML_ERROR, "%s",
+                    _("No master USB controller specified"));
         for (guint j = 0; j < i; j++) {
             const VireoControllerDef *b = g_ptr_array_index(ctls, j);
+            /* USB companions (<master startport/>) share their EHCI
+             * controller's index. */
+            if (a->has_master || b->has_master)
+                continue;
             if (a->type == b->type && a->idx == b->idx) {
                 problem(c, MAX(a->line, b->line), VIREO_ERR_XML_ERROR,
                         _("Multiple '%s' controllers with index '%d'"),
