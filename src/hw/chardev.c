@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <glib-unix.h>
 #include "hw/chardev.h"
+#include "hw/devices.h"
 #include "util/vireo-error.h"
 #include "util/vireo-i18n.h"
 
@@ -58,16 +59,6 @@ vireo_chardev_set_nonblock(int fd)
 {
     int fl = fcntl(fd, F_GETFL);
     return fl >= 0 && fcntl(fd, F_SETFL, fl | O_NONBLOCK) == 0;
-}
-
-static void
-vireo_chardev_drop_source(GSource **src)
-{
-    if (*src) {
-        g_source_destroy(*src);
-        g_source_unref(*src);
-        *src = NULL;
-    }
 }
 
 static GSource *
@@ -154,12 +145,12 @@ vireo_chardev_write(VireoChardev *chr, const guint8 *buf, gsize len)
 static void
 vireo_chardev_client_gone(VireoChardev *chr)
 {
-    vireo_chardev_drop_source(&chr->in_source);
+    vireo_hw_source_drop(&chr->in_source);
     chr->in_fd = -1;
     if (chr->listen_fd < 0)
         return;                     /* stdin at EOF: output still flows */
     g_mutex_lock(&chr->lock);
-    vireo_chardev_drop_source(&chr->out_source);
+    vireo_hw_source_drop(&chr->out_source);
     g_byte_array_set_size(chr->outbuf, 0);
     close(chr->out_fd);
     chr->out_fd = -1;
@@ -465,10 +456,10 @@ vireo_chardev_free(VireoChardev *chr)
 {
     if (!chr)
         return;
-    vireo_chardev_drop_source(&chr->in_source);
-    vireo_chardev_drop_source(&chr->out_source);
-    vireo_chardev_drop_source(&chr->listen_source);
-    vireo_chardev_drop_source(&chr->kick_source);
+    vireo_hw_source_drop(&chr->in_source);
+    vireo_hw_source_drop(&chr->out_source);
+    vireo_hw_source_drop(&chr->listen_source);
+    vireo_hw_source_drop(&chr->kick_source);
     if (chr->stdin_raw)
         tcsetattr(STDIN_FILENO, TCSANOW, &chr->stdin_saved);
     if (chr->close_in && chr->in_fd >= 0 && chr->in_fd != chr->out_fd)

@@ -159,3 +159,21 @@ vireo_hw_types_init(void)
     for (gsize i = 0; i < G_N_ELEMENTS(vireo_hw_type_getters); i++)
         g_type_ensure(vireo_hw_type_getters[i]());
 }
+
+GSource *
+vireo_hw_timeout_new(GMainContext *ctx, guint ms, GSourceFunc fn, void *data)
+{
+    GSource *src = g_timeout_source_new(ms);
+    g_source_set_callback(src, fn, data, NULL);
+    g_source_attach(src, ctx);
+    return src;
+}
+
+void
+vireo_hw_source_drop(GSource **src)
+{
+    if (*src) {
+        g_source_destroy(*src);
+        g_clear_pointer(src, g_source_unref);
+    }
+}

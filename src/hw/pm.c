@@ -63,15 +63,6 @@ pm_status(VireoPm *pm)
     return pm->sts | (half != pm->tmr_half ? VIREO_PM1_TMR : 0);
 }
 
-static void
-pm_drop_overflow(VireoPm *pm)
-{
-    if (pm->overflow) {
-        g_source_destroy(pm->overflow);
-        g_clear_pointer(&pm->overflow, g_source_unref);
-    }
-}
-
 static void pm_update_sci(VireoPm *pm);
 
 static gboolean
@@ -91,16 +82,14 @@ pm_on_overflow(gpointer opaque)
 static void
 pm_arm_overflow(VireoPm *pm, guint16 status)
 {
-    pm_drop_overflow(pm);
+    vireo_hw_source_drop(&pm->overflow);
     if (!pm->ctx || !(pm->cnt & VIREO_PM1_SCI_EN) || !(pm->en & VIREO_PM1_TMR) ||
         (status & VIREO_PM1_TMR))
         return;
     guint64 to_go = (G_GUINT64_CONSTANT(1) << 31) -
                     (pm_timer_ticks(pm) & ((G_GUINT64_CONSTANT(1) << 31) - 1));
     guint64 ms = to_go * 1000 / VIREO_PM_TIMER_HZ + 1;
-    pm->overflow = g_timeout_source_new((guint)ms);
-    g_source_set_callback(pm->overflow, pm_on_overflow, pm, NULL);
-    g_source_attach(pm->overflow, pm->ctx);
+    pm->overflow = vireo_hw_timeout_new(pm->ctx, (guint)ms, pm_on_overflow, pm);
 }
 
 static void
@@ -267,7 +256,7 @@ vireo_pm_unrealize(VireoDevice *dev)
 {
     VireoPm *pm = VIREO_PM(dev);
     g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&pm->lock);
-    pm_drop_overflow(pm);
+    vireo_hw_source_drop(&pm->overflow);
 }
 
 void
@@ -289,7 +278,7 @@ static void
 vireo_pm_finalize(GObject *obj)
 {
     VireoPm *pm = VIREO_PM(obj);
-    pm_drop_overflow(pm);
+    vireo_hw_source_drop(&pm->overflow);
     if (pm->ctx)
         g_main_context_unref(pm->ctx);
     g_mutex_clear(&pm->lock);

@@ -290,15 +290,6 @@ rtc_periodic_ms(guint8 rs)
     return MAX(period_us / 1000, 1);
 }
 
-static void
-rtc_drop_source(GSource **src)
-{
-    if (*src) {
-        g_source_destroy(*src);
-        g_source_unref(*src);
-        *src = NULL;
-    }
-}
 
 static void
 rtc_arm_timers(VireoRtc *rtc)
@@ -308,21 +299,17 @@ rtc_arm_timers(VireoRtc *rtc)
 
     /* Re-created only when the rate changes, so the period keeps its phase. */
     if (ms != rtc->periodic_ms) {
-        rtc_drop_source(&rtc->periodic);
+        vireo_hw_source_drop(&rtc->periodic);
         rtc->periodic_ms = ms;
         if (ms) {
-            rtc->periodic = g_timeout_source_new(ms);
-            g_source_set_callback(rtc->periodic, rtc_on_periodic, rtc, NULL);
-            g_source_attach(rtc->periodic, rtc->ctx);
+            rtc->periodic = vireo_hw_timeout_new(rtc->ctx, ms, rtc_on_periodic, rtc);
         }
     }
     if ((b & (REG_B_UIE | REG_B_AIE)) && !rtc->second) {
         guint to_next = 1000 - (rtc_host_us(rtc) / 1000) % 1000;
-        rtc->second = g_timeout_source_new(to_next);
-        g_source_set_callback(rtc->second, rtc_on_second, rtc, NULL);
-        g_source_attach(rtc->second, rtc->ctx);
+        rtc->second = vireo_hw_timeout_new(rtc->ctx, to_next, rtc_on_second, rtc);
     } else if (!(b & (REG_B_UIE | REG_B_AIE))) {
-        rtc_drop_source(&rtc->second);
+        vireo_hw_source_drop(&rtc->second);
     }
 }
 
@@ -492,16 +479,16 @@ vireo_rtc_unrealize(VireoDevice *dev)
     VireoRtc *rtc = VIREO_RTC(dev);
     g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&rtc->lock);
     rtc->periodic_ms = 0;
-    rtc_drop_source(&rtc->periodic);
-    rtc_drop_source(&rtc->second);
+    vireo_hw_source_drop(&rtc->periodic);
+    vireo_hw_source_drop(&rtc->second);
 }
 
 static void
 vireo_rtc_finalize(GObject *obj)
 {
     VireoRtc *rtc = VIREO_RTC(obj);
-    rtc_drop_source(&rtc->periodic);
-    rtc_drop_source(&rtc->second);
+    vireo_hw_source_drop(&rtc->periodic);
+    vireo_hw_source_drop(&rtc->second);
     if (rtc->ctx)
         g_main_context_unref(rtc->ctx);
     g_mutex_clear(&rtc->lock);
