@@ -39,6 +39,17 @@ uuid_owner(VireoStore *store, const char *uuid)
     return NULL;
 }
 
+/* The store for a verb that changes a domain's life: it only needs to
+ * know whether a domain runs, not its run state (see skip_run_state). */
+static VireoStore *
+connect_lifecycle(VireoCliContext *ctx)
+{
+    VireoStore *store = vireo_cli_connect(ctx);
+    if (store)
+        store->skip_run_state = TRUE;
+    return store;
+}
+
 /* libvirt's QEMU driver refuses at define time a machine type its emulator
  * does not offer; vireo asks the machine stage, so a config it could never
  * run is not stored, and a stored one edited by hand fails before launch. */
@@ -142,7 +153,7 @@ cmd_define(VireoCliContext *ctx, int argc, char **argv)
     const char *file;
 
     if (!vireo_opts_parse(argv[0], spec, argc, argv, &opts) ||
-        !(store = vireo_cli_connect(ctx)))
+        !(store = connect_lifecycle(ctx)))
         return vireo_cli_done(ctx, 1);
     file = vireo_opts_get(&opts, "file");
     if (!(xml = parse_to_xml(file, vireo_opts_has(&opts, "validate"), &err)) ||
@@ -225,7 +236,7 @@ cmd_undefine(VireoCliContext *ctx, int argc, char **argv)
     gboolean ok;
 
     if (!vireo_opts_parse(argv[0], spec, argc, argv, &opts) ||
-        !(store = vireo_cli_connect(ctx)))
+        !(store = connect_lifecycle(ctx)))
         return vireo_cli_done(ctx, 1);
     key = vireo_opts_get(&opts, "domain");
     dom = vireo_dom_lookup(store, key, NULL);
@@ -345,7 +356,7 @@ cmd_start(VireoCliContext *ctx, int argc, char **argv)
     gboolean console, paused;
 
     if (!vireo_opts_parse(argv[0], spec, argc, argv, &opts) ||
-        !(store = vireo_cli_connect(ctx)) ||
+        !(store = connect_lifecycle(ctx)) ||
         !(dom = vireo_cli_domain(store, &opts)))
         return vireo_cli_done(ctx, 1);
     if (dom->active)
@@ -384,7 +395,7 @@ cmd_create(VireoCliContext *ctx, int argc, char **argv)
     gboolean console, paused;
 
     if (!vireo_opts_parse(argv[0], spec, argc, argv, &opts) ||
-        !(store = vireo_cli_connect(ctx)))
+        !(store = connect_lifecycle(ctx)))
         return vireo_cli_done(ctx, 1);
     file = vireo_opts_get(&opts, "file");
     if (vireo_opts_has(&opts, "autodestroy"))
@@ -419,7 +430,7 @@ cmd_destroy(VireoCliContext *ctx, int argc, char **argv)
     gboolean ok = FALSE;
 
     if (!vireo_opts_parse(argv[0], spec, argc, argv, &opts) ||
-        !(store = vireo_cli_connect(ctx)) ||
+        !(store = connect_lifecycle(ctx)) ||
         !(dom = vireo_cli_domain(store, &opts)))
         return vireo_cli_done(ctx, 1);
     if (vireo_store_lock(store, dom->name, &err)) {

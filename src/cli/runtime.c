@@ -2,9 +2,11 @@
 #include <config.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
@@ -364,7 +366,14 @@ load_active(VireoStore *store, VireoDom *dom, GError **error)
     dom->cpu_time_ns = ticks * (G_USEC_PER_SEC * 1000ULL / sysconf(_SC_CLK_TCK));
     dom->id = g_key_file_get_integer(kf, RUN_GROUP, "id", NULL);
     dom->persistent = !g_key_file_get_boolean(kf, RUN_GROUP, "transient", NULL);
-    query_state(store, dom, kf);
+    if (store->skip_run_state) {
+        dom->state = VIREO_DOM_RUNNING;
+        dom->reason = g_key_file_get_string(kf, RUN_GROUP, "reason", NULL);
+        if (!dom->reason)
+            dom->reason = g_strdup("unknown");
+    } else {
+        query_state(store, dom, kf);
+    }
     return TRUE;
 }
 
@@ -515,10 +524,11 @@ vireo_dom_qmp(VireoStore *store, VireoDom *dom, GError **error)
 
 /* ---- destroying ---------------------------------------------------------- */
 
+/* Sleeps in growing steps until the VMM is gone: for kernels without
+ * pidfd_open (before 5.3). */
 static gboolean
-wait_gone(gint64 pid, guint64 start, int timeout_ms)
+wait_gone_polling(gint64 pid, guint64 start, gint64 deadline)
 {
-    gint64 deadline = g_get_monotonic_time() + timeout_ms * 1000LL;
     gulong delay = 100;
     while (vmm_alive(pid, start, NULL)) {
         if (g_get_monotonic_time() > deadline)
@@ -527,6 +537,35 @@ wait_gone(gint64 pid, guint64 start, int timeout_ms)
         delay = MIN(delay * 2, 1000);
     }
     return TRUE;
+}
+
+/* TRUE once the VMM (pid with that start time) is gone, FALSE after
+ * timeout_ms. A pidfd turns readable the moment the process exits, so
+ * the wait ends exactly then instead of at the next poll of /proc. */
+static gboolean
+wait_gone(gint64 pid, guint64 start, int timeout_ms)
+{
+    gint64 deadline = g_get_monotonic_time() + timeout_ms * 1000LL;
+    int fd = (int)syscall(SYS_pidfd_open, (pid_t)pid, 0);
+    gboolean gone = FALSE;
+
+    if (fd < 0)
+        return errno == ESRCH || wait_gone_polling(pid, start, deadline);
+    /* checked after opening: the pidfd is then known to be the VMM's and
+     * not a process that reused its pid */
+    while (!(gone = !vmm_alive(pid, start, NULL))) {
+        struct pollfd pfd = { .fd = fd, .events = POLLIN };
+        gint64 left = deadline - g_get_monotonic_time();
+        if (left <= 0)
+            break;
+        int n = poll(&pfd, 1, (int)MAX(1, left / 1000));
+        if (n < 0 && errno != EINTR)
+            break;
+        if (n > 0)
+            g_usleep(100);  /* exited, /proc not yet saying so: no busy loop */
+    }
+    close(fd);
+    return gone;
 }
 
 gboolean

@@ -25,6 +25,11 @@ typedef struct {
     char *run_dir;
     char *dom_run_dir;   /* run_dir/domains */
     GHashTable *locks;   /* name ("" = store) -> VireoStoreLock* */
+    /* Verbs that only need to know whether a domain runs (define, start,
+     * destroy, undefine) set this: loading a running domain then skips
+     * asking its VMM for the run state over QMP, a round trip through the
+     * VMM's main loop that costs milliseconds. */
+    gboolean skip_run_state;
 } VireoStore;
 
 /* uri NULL picks vireo:///system for root, vireo:///session otherwise.
