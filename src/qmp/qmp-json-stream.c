@@ -286,6 +286,24 @@ parse_pair(Parser *p, JsonObject *obj)
     return TRUE;
 }
 
+/* After a member or element: TRUE and *more for ',', TRUE and !*more for
+ * the closing token, FALSE with QEMU's error otherwise. */
+static gboolean
+parse_separator(Parser *p, TokenType close, const char *what, gboolean *more)
+{
+    Token *t = pop_token(p);
+    if (!t) {
+        parse_error(p, "premature EOI");
+        return FALSE;
+    }
+    if (t->type != close && t->type != TOK_COMMA) {
+        parse_error(p, "%s", what);
+        return FALSE;
+    }
+    *more = t->type == TOK_COMMA;
+    return TRUE;
+}
+
 static JsonNode *
 parse_object(Parser *p)
 {
@@ -295,18 +313,12 @@ parse_object(Parser *p)
     if ((t = peek_token(p)) && t->type == TOK_RCURLY) {
         pop_token(p);
     } else {
+        gboolean more;
         do {
-            if (!parse_pair(p, obj))
+            if (!parse_pair(p, obj) ||
+                !parse_separator(p, TOK_RCURLY, "expected separator in dict", &more))
                 return NULL;
-            if (!(t = pop_token(p))) {
-                parse_error(p, "premature EOI");
-                return NULL;
-            }
-            if (t->type != TOK_RCURLY && t->type != TOK_COMMA) {
-                parse_error(p, "expected separator in dict");
-                return NULL;
-            }
-        } while (t->type != TOK_RCURLY);
+        } while (more);
     }
     JsonNode *n = json_node_new(JSON_NODE_OBJECT);
     json_node_set_object(n, obj);
@@ -322,6 +334,7 @@ parse_array(Parser *p)
     if ((t = peek_token(p)) && t->type == TOK_RSQUARE) {
         pop_token(p);
     } else {
+        gboolean more;
         do {
             JsonNode *v = parse_value(p);
             if (!v) {
@@ -329,15 +342,9 @@ parse_array(Parser *p)
                 return NULL;
             }
             json_array_add_element(arr, v);
-            if (!(t = pop_token(p))) {
-                parse_error(p, "premature EOI");
+            if (!parse_separator(p, TOK_RSQUARE, "expected separator in list", &more))
                 return NULL;
-            }
-            if (t->type != TOK_RSQUARE && t->type != TOK_COMMA) {
-                parse_error(p, "expected separator in list");
-                return NULL;
-            }
-        } while (t->type != TOK_RSQUARE);
+        } while (more);
     }
     JsonNode *n = json_node_new(JSON_NODE_ARRAY);
     json_node_set_array(n, arr);
