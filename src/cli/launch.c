@@ -3,10 +3,13 @@
 #include <config.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
@@ -100,25 +103,63 @@ write_line(int fd, const char *text)
         g_debug("cannot report to the starting vireo: %s", g_strerror(errno));
 }
 
-/* Waits until the VMM serves its monitor socket, or exits. */
+/* An inotify watch for files created in the run directory (-1 if none). */
+static int
+watch_run_dir(const char *mon)
+{
+    g_autofree char *dir = g_path_get_dirname(mon);
+    int fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+    if (fd >= 0 && inotify_add_watch(fd, dir, IN_CREATE) < 0) {
+        close(fd);
+        fd = -1;
+    }
+    return fd;
+}
+
+/* Sleeps until something is created in the run directory or the VMM
+ * exits (its pidfd turns readable), at most wait_ms. */
+static void
+wait_for_change(int ino, int pidfd, int wait_ms)
+{
+    struct pollfd p[2] = { { .fd = ino, .events = POLLIN },
+                           { .fd = pidfd, .events = POLLIN } };
+    char buf[4096];
+
+    if (poll(p, 2, wait_ms) > 0 && (p[0].revents & POLLIN))
+        while (read(ino, buf, sizeof(buf)) > 0)
+            ;
+}
+
+/* Waits until the VMM serves its monitor socket, or exits. Instead of
+ * retrying connect() after sleeps, it wakes when the socket file appears
+ * (inotify) or the VMM exits (pidfd); between bind() and listen() connect
+ * is refused, so once the file exists it retries every millisecond. The
+ * 50 ms cap covers a missing inotify or pidfd. */
 static VireoQmpClient *
 monitor_wait_ready(const char *mon, pid_t vmm, int *status)
 {
     gint64 deadline = g_get_monotonic_time() + 30 * G_USEC_PER_SEC;
-    gulong delay = 200;
+    int ino = watch_run_dir(mon);
+    int pidfd = (int)syscall(SYS_pidfd_open, vmm, 0);
+    VireoQmpClient *qmp = NULL;
+    gboolean exited = FALSE;
 
     while (g_get_monotonic_time() < deadline) {
-        VireoQmpClient *qmp;
-        if (waitpid(vmm, status, WNOHANG) == vmm)
-            return NULL;
+        if ((exited = waitpid(vmm, status, WNOHANG) == vmm))
+            break;
         if ((qmp = vireo_qmp_client_connect(mon, 10000, NULL)))
-            return qmp;
-        g_usleep(delay);
-        delay = MIN(delay * 2, 1000);
+            break;
+        wait_for_change(ino, pidfd, g_file_test(mon, G_FILE_TEST_EXISTS) ? 1 : 50);
     }
-    kill(vmm, SIGKILL);
-    waitpid(vmm, status, 0);
-    return NULL;
+    if (ino >= 0)
+        close(ino);
+    if (pidfd >= 0)
+        close(pidfd);
+    if (!qmp && !exited) {
+        kill(vmm, SIGKILL);
+        waitpid(vmm, status, 0);
+    }
+    return qmp;
 }
 
 /* Records the SHUTDOWN cause so whoever finalises knows why it stopped. */
