@@ -201,20 +201,16 @@ parse_disk_source(VireoDiskDef *d, xmlNode *c, GError **error)
 {
     switch (d->type) {
     case VIREO_DISK_TYPE_FILE:
-        if (!vireo_conf_check_leaf(c, "file", error))
-            return FALSE;
-        d->src_path = prop_nonempty(c, "file");
-        return TRUE;
     case VIREO_DISK_TYPE_BLOCK:
-        if (!vireo_conf_check_leaf(c, "dev", error))
+    case VIREO_DISK_TYPE_DIR: {
+        /* one path, named after the disk type */
+        const char *attr = d->type == VIREO_DISK_TYPE_FILE ? "file" :
+                           d->type == VIREO_DISK_TYPE_BLOCK ? "dev" : "dir";
+        if (!vireo_conf_check_leaf(c, attr, error))
             return FALSE;
-        d->src_path = prop_nonempty(c, "dev");
+        d->src_path = prop_nonempty(c, attr);
         return TRUE;
-    case VIREO_DISK_TYPE_DIR:
-        if (!vireo_conf_check_leaf(c, "dir", error))
-            return FALSE;
-        d->src_path = prop_nonempty(c, "dir");
-        return TRUE;
+    }
     case VIREO_DISK_TYPE_VOLUME:
         if (!vireo_conf_check_leaf(c, "pool volume", error))
             return FALSE;

@@ -56,6 +56,16 @@ buf_text_element(VireoBuf *buf, const char *name, const char *attrs, const char 
     vireo_buf_line(buf, "<%s%s>%s</%s>", name, attrs ? attrs : "", esc->str, name);
 }
 
+/* <name attrs>text</name>, or <name attrs/> when text is NULL. */
+static void
+buf_text_or_empty(VireoBuf *buf, const char *name, const char *attrs, const char *text)
+{
+    if (text)
+        buf_text_element(buf, name, attrs, text);
+    else
+        vireo_buf_line(buf, "<%s%s/>", name, attrs);
+}
+
 static const char *
 tristate_yesno(VireoTristate t)
 {
@@ -227,18 +237,12 @@ format_os_loader(VireoBuf *buf, const VireoDomainOsDef *os)
         vireo_buf_attr(a, "secure", tristate_yesno(os->loader_secure));
         if (os->loader_type)
             vireo_buf_attr(a, "type", vireo_loader_type_to_string(os->loader_type));
-        if (os->loader)
-            buf_text_element(buf, "loader", a->str, os->loader);
-        else
-            vireo_buf_line(buf, "<loader%s/>", a->str);
+        buf_text_or_empty(buf, "loader", a->str, os->loader);
     }
     if (os->nvram || os->nvram_template) {
         g_autoptr(GString) n = g_string_new(NULL);
         vireo_buf_attr(n, "template", os->nvram_template);
-        if (os->nvram)
-            buf_text_element(buf, "nvram", n->str, os->nvram);
-        else
-            vireo_buf_line(buf, "<nvram%s/>", n->str);
+        buf_text_or_empty(buf, "nvram", n->str, os->nvram);
     }
 }
 
@@ -337,10 +341,7 @@ format_cpu_model(VireoBuf *buf, const VireoCpuDef *cpu)
         vireo_buf_attr(a, "fallback", vireo_cpu_fallback_to_string(
                            cpu->fallback ? cpu->fallback : VIREO_CPU_FALLBACK_ALLOW));
     vireo_buf_attr(a, "vendor_id", cpu->vendor_id);
-    if (cpu->model)
-        buf_text_element(buf, "model", a->str, cpu->model);
-    else
-        vireo_buf_line(buf, "<model%s/>", a->str);
+    buf_text_or_empty(buf, "model", a->str, cpu->model);
 }
 
 static void

@@ -87,6 +87,23 @@ has_info(guint boot_order, const char *alias, const VireoDeviceAddress *addr,
            (addr && addr->type != VIREO_ADDRESS_NONE);
 }
 
+/* A device whose only children are its alias and address: written
+ * self-closed when it has neither, as libvirt does. */
+static void
+format_info_only(VireoBuf *buf, const char *tag, const char *attrs, const char *alias,
+                 const VireoDeviceAddress *addr, VireoDomainFormatFlags flags)
+{
+    if (!has_info(0, alias, addr, flags)) {
+        vireo_buf_line(buf, "<%s%s/>", tag, attrs);
+        return;
+    }
+    vireo_buf_line(buf, "<%s%s>", tag, attrs);
+    buf->indent += 2;
+    format_info(buf, 0, alias, addr, flags);
+    buf->indent -= 2;
+    vireo_buf_line(buf, "</%s>", tag);
+}
+
 /* ---- disks ------------------------------------------------------------- */
 static void
 format_disk_source(VireoBuf *buf, const VireoDiskDef *d)
@@ -389,15 +406,7 @@ format_input(VireoBuf *buf, const VireoInputDef *in, VireoDomainFormatFlags flag
     vireo_buf_attr(s, "type", vireo_input_type_to_string(in->type));
     if (in->bus)
         vireo_buf_attr(s, "bus", vireo_input_bus_to_string(in->bus));
-    if (!has_info(0, NULL, &in->address, flags)) {
-        vireo_buf_line(buf, "<input%s/>", s->str);
-        return;
-    }
-    vireo_buf_line(buf, "<input%s>", s->str);
-    buf->indent += 2;
-    format_info(buf, 0, NULL, &in->address, flags);
-    buf->indent -= 2;
-    vireo_buf_line(buf, "</input>");
+    format_info_only(buf, "input", s->str, NULL, &in->address, flags);
 }
 
 static void
@@ -468,15 +477,7 @@ format_watchdog(VireoBuf *buf, const VireoWatchdogDef *w, VireoDomainFormatFlags
     g_autoptr(GString) s = attrs_new();
     vireo_buf_attr(s, "model", w->model);
     vireo_buf_attr(s, "action", w->action);
-    if (!has_info(0, w->alias, &w->address, flags)) {
-        vireo_buf_line(buf, "<watchdog%s/>", s->str);
-        return;
-    }
-    vireo_buf_line(buf, "<watchdog%s>", s->str);
-    buf->indent += 2;
-    format_info(buf, 0, w->alias, &w->address, flags);
-    buf->indent -= 2;
-    vireo_buf_line(buf, "</watchdog>");
+    format_info_only(buf, "watchdog", s->str, w->alias, &w->address, flags);
 }
 
 static void
@@ -532,15 +533,7 @@ format_panic(VireoBuf *buf, const VireoPanicDef *p, VireoDomainFormatFlags flags
 {
     g_autoptr(GString) s = attrs_new();
     vireo_buf_attr(s, "model", p->model);
-    if (!has_info(0, NULL, &p->address, flags)) {
-        vireo_buf_line(buf, "<panic%s/>", s->str);
-        return;
-    }
-    vireo_buf_line(buf, "<panic%s>", s->str);
-    buf->indent += 2;
-    format_info(buf, 0, NULL, &p->address, flags);
-    buf->indent -= 2;
-    vireo_buf_line(buf, "</panic>");
+    format_info_only(buf, "panic", s->str, NULL, &p->address, flags);
 }
 
 static void
