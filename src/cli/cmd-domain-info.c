@@ -12,16 +12,6 @@ static const VireoOptSpec domain_only[] = {
     { NULL },
 };
 
-static VireoDom *
-domain_verb(VireoCliContext *ctx, const VireoOptSpec *spec, int argc,
-            char **argv, VireoOpts *opts, VireoStore **store)
-{
-    if (!vireo_opts_parse(argv[0], spec, argc, argv, opts) ||
-        !(*store = vireo_cli_connect(ctx)))
-        return NULL;
-    return vireo_cli_domain(*store, opts);
-}
-
 /* ---- list ---------------------------------------------------------------- */
 
 static gboolean
@@ -148,7 +138,7 @@ vireo_cmd_dominfo(VireoCliContext *ctx, int argc, char **argv)
 {
     g_auto(VireoOpts) opts = { 0 };
     g_autoptr(VireoStore) store = NULL;
-    g_autoptr(VireoDom) dom = domain_verb(ctx, domain_only, argc, argv, &opts, &store);
+    g_autoptr(VireoDom) dom = vireo_cli_domain_verb(ctx, domain_only, argc, argv, &opts, &store, TRUE);
     g_autofree char *id = NULL, *cpus = NULL, *maxmem = NULL, *used = NULL;
 
     if (!dom)
@@ -189,7 +179,7 @@ vireo_cmd_domstate(VireoCliContext *ctx, int argc, char **argv)
     };
     g_auto(VireoOpts) opts = { 0 };
     g_autoptr(VireoStore) store = NULL;
-    g_autoptr(VireoDom) dom = domain_verb(ctx, spec, argc, argv, &opts, &store);
+    g_autoptr(VireoDom) dom = vireo_cli_domain_verb(ctx, spec, argc, argv, &opts, &store, TRUE);
 
     if (!dom)
         return vireo_cli_done(ctx, 1);
@@ -200,46 +190,44 @@ vireo_cmd_domstate(VireoCliContext *ctx, int argc, char **argv)
     return vireo_cli_done(ctx, 0);
 }
 
-int
-vireo_cmd_domid(VireoCliContext *ctx, int argc, char **argv)
+/* domid, domname, domuuid: one line about the domain; none needs its run
+ * state, so none asks the VMM. */
+typedef enum { DOM_FIELD_ID, DOM_FIELD_NAME, DOM_FIELD_UUID } DomField;
+
+static int
+print_dom_field(VireoCliContext *ctx, int argc, char **argv, DomField field)
 {
     g_auto(VireoOpts) opts = { 0 };
     g_autoptr(VireoStore) store = NULL;
-    g_autoptr(VireoDom) dom = domain_verb(ctx, domain_only, argc, argv, &opts, &store);
+    g_autoptr(VireoDom) dom = vireo_cli_domain_verb(ctx, domain_only, argc, argv, &opts, &store, FALSE);
 
     if (!dom)
         return vireo_cli_done(ctx, 1);
-    if (dom->active)
+    if (field == DOM_FIELD_ID && dom->active)
         printf("%d\n", dom->id);
-    else
+    else if (field == DOM_FIELD_ID)
         printf("-\n");
+    else
+        printf("%s\n", field == DOM_FIELD_NAME ? dom->name : dom->uuid);
     return vireo_cli_done(ctx, 0);
+}
+
+int
+vireo_cmd_domid(VireoCliContext *ctx, int argc, char **argv)
+{
+    return print_dom_field(ctx, argc, argv, DOM_FIELD_ID);
 }
 
 int
 vireo_cmd_domname(VireoCliContext *ctx, int argc, char **argv)
 {
-    g_auto(VireoOpts) opts = { 0 };
-    g_autoptr(VireoStore) store = NULL;
-    g_autoptr(VireoDom) dom = domain_verb(ctx, domain_only, argc, argv, &opts, &store);
-
-    if (!dom)
-        return vireo_cli_done(ctx, 1);
-    printf("%s\n", dom->name);
-    return vireo_cli_done(ctx, 0);
+    return print_dom_field(ctx, argc, argv, DOM_FIELD_NAME);
 }
 
 int
 vireo_cmd_domuuid(VireoCliContext *ctx, int argc, char **argv)
 {
-    g_auto(VireoOpts) opts = { 0 };
-    g_autoptr(VireoStore) store = NULL;
-    g_autoptr(VireoDom) dom = domain_verb(ctx, domain_only, argc, argv, &opts, &store);
-
-    if (!dom)
-        return vireo_cli_done(ctx, 1);
-    printf("%s\n", dom->uuid);
-    return vireo_cli_done(ctx, 0);
+    return print_dom_field(ctx, argc, argv, DOM_FIELD_UUID);
 }
 
 /* ---- dumpxml, version ------------------------------------------------------ */
@@ -257,7 +245,7 @@ vireo_cmd_dumpxml(VireoCliContext *ctx, int argc, char **argv)
     };
     g_auto(VireoOpts) opts = { 0 };
     g_autoptr(VireoStore) store = NULL;
-    g_autoptr(VireoDom) dom = domain_verb(ctx, spec, argc, argv, &opts, &store);
+    g_autoptr(VireoDom) dom = vireo_cli_domain_verb(ctx, spec, argc, argv, &opts, &store, TRUE);
     g_autofree char *path = NULL;
     g_autofree char *xml = NULL;
     g_autoptr(GError) err = NULL;

@@ -83,9 +83,7 @@ vireo_cmd_console(VireoCliContext *ctx, int argc, char **argv)
     g_autoptr(VireoStore) store = NULL;
     g_autoptr(VireoDom) dom = NULL;
 
-    if (!vireo_opts_parse(argv[0], spec, argc, argv, &opts) ||
-        !(store = vireo_cli_connect(ctx)) ||
-        !(dom = vireo_cli_domain(store, &opts)))
+    if (!(dom = vireo_cli_domain_verb(ctx, spec, argc, argv, &opts, &store, TRUE)))
         return vireo_cli_done(ctx, 1);
     if (!dom->active)
         return vireo_cli_done(ctx, vireo_cli_error("%s", _("The domain is not running")));
@@ -257,9 +255,7 @@ vireo_cmd_monitor(VireoCliContext *ctx, int argc, char **argv)
     g_autoptr(GError) err = NULL;
     g_autofree char *reply = NULL;
 
-    if (!vireo_opts_parse(argv[0], spec, argc, argv, &opts) ||
-        !(store = vireo_cli_connect(ctx)) ||
-        !(dom = vireo_cli_domain(store, &opts)))
+    if (!(dom = vireo_cli_domain_verb(ctx, spec, argc, argv, &opts, &store, TRUE)))
         return vireo_cli_done(ctx, 1);
     if (vireo_opts_has(&opts, "hmp"))
         return vireo_cli_done(ctx, vireo_cli_error("%s", _("Operation not supported: HMP passthrough")));
@@ -300,9 +296,7 @@ vireo_cmd_domdisplay(VireoCliContext *ctx, int argc, char **argv)
     g_autoptr(JsonNode) ret = NULL;
     JsonObject *vnc;
 
-    if (!vireo_opts_parse(argv[0], spec, argc, argv, &opts) ||
-        !(store = vireo_cli_connect(ctx)) ||
-        !(dom = vireo_cli_domain(store, &opts)))
+    if (!(dom = vireo_cli_domain_verb(ctx, spec, argc, argv, &opts, &store, TRUE)))
         return vireo_cli_done(ctx, 1);
     if (!dom->active)
         return vireo_cli_done(ctx, vireo_cli_error("%s", _("Domain is not running")));
@@ -433,9 +427,7 @@ vireo_cmd_edit(VireoCliContext *ctx, int argc, char **argv)
     g_autofree char *tmp = NULL;
     int fd, rc;
 
-    if (!vireo_opts_parse(argv[0], spec, argc, argv, &opts) ||
-        !(store = vireo_cli_connect(ctx)) ||
-        !(dom = vireo_cli_domain(store, &opts)))
+    if (!(dom = vireo_cli_domain_verb(ctx, spec, argc, argv, &opts, &store, TRUE)))
         return vireo_cli_done(ctx, 1);
     if (!dom->config_path || !g_file_get_contents(dom->config_path, &orig, NULL, &err))
         return vireo_cli_done(ctx, vireo_cli_fail(err, "%s",

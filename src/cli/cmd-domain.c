@@ -355,9 +355,7 @@ cmd_start(VireoCliContext *ctx, int argc, char **argv)
     g_autoptr(GError) err = NULL;
     gboolean console, paused;
 
-    if (!vireo_opts_parse(argv[0], spec, argc, argv, &opts) ||
-        !(store = connect_lifecycle(ctx)) ||
-        !(dom = vireo_cli_domain(store, &opts)))
+    if (!(dom = vireo_cli_domain_verb(ctx, spec, argc, argv, &opts, &store, FALSE)))
         return vireo_cli_done(ctx, 1);
     if (dom->active)
         return vireo_cli_done(ctx, vireo_cli_error("%s", _("Domain is already active")));
@@ -429,9 +427,7 @@ cmd_destroy(VireoCliContext *ctx, int argc, char **argv)
     g_autoptr(GError) err = NULL;
     gboolean ok = FALSE;
 
-    if (!vireo_opts_parse(argv[0], spec, argc, argv, &opts) ||
-        !(store = connect_lifecycle(ctx)) ||
-        !(dom = vireo_cli_domain(store, &opts)))
+    if (!(dom = vireo_cli_domain_verb(ctx, spec, argc, argv, &opts, &store, FALSE)))
         return vireo_cli_done(ctx, 1);
     if (vireo_store_lock(store, dom->name, &err)) {
         locked = vireo_dom_load(store, dom->name, NULL);
@@ -512,9 +508,7 @@ qmp_verb(VireoCliContext *ctx, int argc, char **argv, const QmpVerb *v)
     g_autoptr(GError) err = NULL;
     gboolean ok = FALSE;
 
-    if (!vireo_opts_parse(argv[0], spec, argc, argv, &opts) ||
-        !(store = vireo_cli_connect(ctx)) ||
-        !(dom = vireo_cli_domain(store, &opts)))
+    if (!(dom = vireo_cli_domain_verb(ctx, spec, argc, argv, &opts, &store, TRUE)))
         return vireo_cli_done(ctx, 1);
     if (vireo_store_lock(store, dom->name, &err)) {
         ok = run_qmp_verb(store, dom->name, v, &err);

@@ -148,3 +148,15 @@ vireo_cli_domain(VireoStore *store, VireoOpts *opts)
         vireo_cli_error(_("failed to get domain '%s'"), key ? key : "");
     return dom;
 }
+
+VireoDom *
+vireo_cli_domain_verb(VireoCliContext *ctx, const VireoOptSpec *spec, int argc,
+                      char **argv, VireoOpts *opts, VireoStore **store,
+                      gboolean run_state)
+{
+    if (!vireo_opts_parse(argv[0], spec, argc, argv, opts) ||
+        !(*store = vireo_cli_connect(ctx)))
+        return NULL;
+    (*store)->skip_run_state = !run_state;
+    return vireo_cli_domain(*store, opts);
+}

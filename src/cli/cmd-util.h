@@ -45,6 +45,12 @@ int vireo_cli_done(VireoCliContext *ctx, int rc);
 
 /* Looks up --domain; prints "failed to get domain" on failure. */
 VireoDom *vireo_cli_domain(VireoStore *store, VireoOpts *opts);
+/* What every verb on one domain starts with: parse argv against spec,
+ * connect, look up --domain (errors printed, NULL). run_state FALSE: the
+ * verb only needs to know whether the domain runs (skip_run_state). */
+VireoDom *vireo_cli_domain_verb(VireoCliContext *ctx, const VireoOptSpec *spec,
+                                int argc, char **argv, VireoOpts *opts,
+                                VireoStore **store, gboolean run_state);
 
 /* Verbs in cmd-domain-info.c and cmd-domain-io.c */
 int vireo_cmd_list(VireoCliContext *ctx, int argc, char **argv);
