@@ -4,7 +4,7 @@
 # shutdown through the ACPI power button, destroy of a guest that ignores
 # the button, kill -9 of a VMM, and the store intact afterwards.
 . "$(dirname "$0")/lib.sh"
-N=51
+N=54
 plan $N
 blocker=$(guest_blocker)
 if [ -n "$blocker" ]; then
@@ -48,6 +48,7 @@ expect_output "list when paused" " Id   Name   State
 ---------------------
  $id    web    paused" "$(v list)"
 expect_output "domstate --reason when paused" "paused (user)" "$(v -q domstate web --reason)"
+check "dominfo when paused" sh -c "'$VIREO' dominfo web | grep -q '^State: *paused$' && '$VIREO' dominfo web | grep -q '^Id: *$id$'"
 run resume web
 expect_output "resume" "Domain 'web' resumed" "$out"
 expect_output "domstate --reason after resume" "running (unpaused)" "$(v -q domstate web --reason)"
@@ -97,6 +98,8 @@ run destroy stubborn
 expect_output "destroy" "Domain 'stubborn' destroyed" "$out"
 check "destroy ends the VMM" pid_gone "$pid"
 expect_output "domstate after destroy" "shut off (destroyed)" "$(v -q domstate stubborn --reason)"
+check "dominfo after destroy" sh -c "'$VIREO' dominfo stubborn | grep -q '^State: *shut off$' && '$VIREO' dominfo stubborn | grep -q '^Id: *-$'"
+check "list --all after destroy" sh -c "'$VIREO' list --all | grep -q '^ -  *stubborn  *shut off$'"
 run destroy stubborn
 expect_output "destroy of a stopped domain" "error: Failed to destroy domain 'stubborn'
 error: Requested operation is not valid: domain is not running" "$out"
