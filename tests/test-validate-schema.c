@@ -106,7 +106,7 @@ test_unknown_things_fail(void)
 {
     const char *bad[] = {
         /* element vireo does not model */
-        DOMAIN_HEAD DOMAIN_OS "  <seclabel type='none'/>\n</domain>\n",
+        DOMAIN_HEAD DOMAIN_OS "  <seclabel type='static' model='dac' relabel='no'><label>+0:+0</label></seclabel>\n</domain>\n",
         /* attribute vireo does not model */
         DOMAIN_HEAD "  <vcpu cpuset='0' colour='red'>1</vcpu>\n" DOMAIN_OS "</domain>\n",
         /* unknown enum values */

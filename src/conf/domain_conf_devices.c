@@ -1113,6 +1113,22 @@ graphics_merge_listen_attr(VireoGraphicsDef *g, xmlNode *node, GError **error)
 
 static const char *const share_policies[] = { "allow-exclusive", "force-shared", "ignore", NULL };
 
+/* A TCP port, or -1 for "pick one"; libvirt takes any int and fails only
+ * when QEMU cannot listen, vireo refuses it up front (as the schema does). */
+static gboolean
+tcp_port_or_auto(xmlNode *node, const char *attr, int port, GError **error)
+{
+    g_autofree char *where = NULL;
+    g_autofree char *value = NULL;
+    if (port >= -1 && port <= 65535)
+        return TRUE;
+    where = vireo_xml_node_where(node);
+    value = vireo_xml_prop_string(node, attr);
+    vireo_error_set(error, VIREO_ERR_XML_ERROR,
+                    _("invalid value '%s' for attribute '%s' in %s"), value, attr, where);
+    return FALSE;
+}
+
 static gboolean
 parse_graphics(VireoDomainDef *def, xmlNode *node, GError **error)
 {
@@ -1136,10 +1152,14 @@ parse_graphics(VireoDomainDef *def, xmlNode *node, GError **error)
     rc = vireo_xml_prop_int(node, "port", 10, 0, &g->port, error);
     TRY(rc);
     g->has_port = rc > 0;
+    if (g->has_port && !tcp_port_or_auto(node, "port", g->port, error))
+        return FALSE;
     TRY(vireo_xml_prop_yesno(node, "autoport", 0, &g->autoport, error));
     rc = vireo_xml_prop_int(node, "websocket", 10, 0, &g->websocket, error);
     TRY(rc);
     g->has_websocket = rc > 0;
+    if (g->has_websocket && !tcp_port_or_auto(node, "websocket", g->websocket, error))
+        return FALSE;
     g->passwd = vireo_xml_prop_string(node, "passwd");
     g->keymap = vireo_xml_prop_string(node, "keymap");
     g->share_policy = vireo_xml_prop_string(node, "sharePolicy");
