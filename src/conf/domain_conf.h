@@ -649,6 +649,7 @@ typedef struct {
     VireoVideoModel model;
     guint vram;                     /* KiB; 0 when absent */
     guint ram;                      /* KiB, qxl only; 0 when absent */
+    guint vgamem;                   /* KiB, qxl only; 0 when absent */
     guint heads;                    /* 0 when absent */
     gboolean has_heads;             /* heads= written (heads='0' is kept) */
     VireoTristate primary;

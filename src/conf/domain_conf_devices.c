@@ -589,8 +589,10 @@ vireo_domain_controller_insert(VireoDomainDef *def, VireoControllerDef *ctrl)
         }
         if (cur->idx > ctrl->idx)
             insert_at = i;
-        else if (cur->idx < ctrl->idx && insert_at == -1)
-            insert_at = i + 1;
+        else if (!ctrl->has_master && cur->has_master && cur->idx == ctrl->idx)
+            insert_at = i;      /* a USB master goes before its companions */
+        else if (insert_at == -1)
+            insert_at = i + 1;  /* just after the last one not after it */
     }
     if (insert_at == -1 || insert_at >= (int)def->controllers->len)
         g_ptr_array_add(def->controllers, ctrl);
@@ -888,8 +890,16 @@ chr_source_complete(const VireoChrDef *chr, GError **error)
     case VIREO_CHR_TYPE_FILE:
     case VIREO_CHR_TYPE_PIPE:
     case VIREO_CHR_TYPE_DEV:
-    case VIREO_CHR_TYPE_UNIX:
         if (!chr->src_path)
+            missing = "path";
+        break;
+    case VIREO_CHR_TYPE_UNIX:
+        /* A virtio (or xen) channel's socket is named at start time, so
+         * the guest agent channel virt-install and Nova write has none. */
+        if (!chr->src_path &&
+            !(chr->device == VIREO_CHR_DEVICE_CHANNEL &&
+              (g_strcmp0(chr->target_type, "virtio") == 0 ||
+               g_strcmp0(chr->target_type, "xen") == 0)))
             missing = "path";
         break;
     case VIREO_CHR_TYPE_TCP:
@@ -1200,7 +1210,7 @@ static gboolean
 parse_video_model(VireoVideoDef *v, xmlNode *c, GError **error)
 {
     int model = VIREO_VIDEO_DEFAULT, rc;
-    if (!vireo_conf_check_leaf(c, "type vram heads primary ram", error))
+    if (!vireo_conf_check_leaf(c, "type vram heads primary ram vgamem", error))
         return FALSE;
     TRY(vireo_xml_prop_enum(c, "type", vireo_video_model_from_string,
                             VIREO_XML_PROP_NONZERO, &model, error));
@@ -1209,6 +1219,7 @@ parse_video_model(VireoVideoDef *v, xmlNode *c, GError **error)
     v->vram = round_up_pow2(v->vram);
     TRY(vireo_xml_prop_uint(c, "ram", 10, 0, &v->ram, error));
     v->ram = round_up_pow2(v->ram);
+    TRY(vireo_xml_prop_uint(c, "vgamem", 10, 0, &v->vgamem, error));
     rc = vireo_xml_prop_uint(c, "heads", 10, 0, &v->heads, error);
     TRY(rc);
     v->has_heads = rc > 0;

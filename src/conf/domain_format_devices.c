@@ -327,6 +327,9 @@ format_chr_source(VireoBuf *buf, const VireoChrDef *c, VireoDomainFormatFlags fl
             vireo_buf_attr(s, "append", onoff(c->src_append));
         break;
     case VIREO_CHR_TYPE_UNIX:
+        /* libvirt writes no <source> until the socket is named */
+        if (!c->src_path)
+            return;
         vireo_buf_attr(s, "mode", c->src_mode ? c->src_mode : "connect");
         vireo_buf_attr(s, "path", c->src_path);
         break;
@@ -460,6 +463,8 @@ format_video(VireoBuf *buf, const VireoVideoDef *v, VireoDomainFormatFlags flags
         g_string_append_printf(s, " ram='%u'", v->ram);
     if (v->vram)
         g_string_append_printf(s, " vram='%u'", v->vram);
+    if (v->vgamem)
+        g_string_append_printf(s, " vgamem='%u'", v->vgamem);
     if (v->has_heads && v->heads)
         g_string_append_printf(s, " heads='%u'", v->heads);
     if (v->primary == VIREO_TRISTATE_YES)

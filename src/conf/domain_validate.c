@@ -529,6 +529,9 @@ check_videos(Checker *c)
         if (v->ram && v->model != VIREO_VIDEO_QXL)
             problem(c, v->line, VIREO_ERR_CONFIG_UNSUPPORTED, "%s",
                     _("ram attribute only supported for video type qxl"));
+        if (v->vgamem && v->model != VIREO_VIDEO_QXL)
+            problem(c, v->line, VIREO_ERR_CONFIG_UNSUPPORTED, "%s",
+                    _("vgamem attribute only supported for video type qxl"));
         if (v->primary != VIREO_TRISTATE_YES)
             continue;
         if (have_primary)
