@@ -1612,8 +1612,13 @@ parse_resource(VireoDomainDef *def, xmlNode *node, GError **error)
     xmlNode *p = vireo_xml_child(node, "partition");
     if (!vireo_conf_check_node(node, NULL, "partition", error))
         return FALSE;
-    if (!p)
-        return TRUE;
+    if (!p) {
+        /* libvirt refuses it too (without saying why) */
+        vireo_error_set(error, VIREO_ERR_XML_ERROR,
+                        _("missing element partition in resource on line %u"),
+                        vireo_conf_line(node));
+        return FALSE;
+    }
     if (!vireo_conf_check_leaf(p, NULL, error))
         return FALSE;
     g_free(def->resource_partition);

@@ -460,6 +460,21 @@ static const char *const pci_model_names[] = {
     "xio3130-downstream", "pxb", "pxb-pcie", "pcie-pci-bridge", "spapr-pci-host-bridge",
     NULL };
 
+/* libvirt's ranges for a PCI controller's <target> numbers. */
+static gboolean
+pci_target_in_range(xmlNode *t, const char *attr, gboolean has, guint value,
+                    guint min, guint max, GError **error)
+{
+    g_autofree char *text = NULL;
+    if (!has || (value >= min && value <= max))
+        return TRUE;
+    text = vireo_xml_prop_string(t, attr);
+    vireo_error_set(error, VIREO_ERR_CONFIG_UNSUPPORTED,
+                    _("PCI controller %s '%s' out of range - must be %u-%u (line %u)"),
+                    attr, text, min, max, vireo_conf_line(t));
+    return FALSE;
+}
+
 static gboolean
 parse_pci_target(VireoControllerDef *c, xmlNode *t, GError **error)
 {
@@ -476,7 +491,10 @@ parse_pci_target(VireoControllerDef *c, xmlNode *t, GError **error)
     TRY(rc = vireo_xml_prop_uint(t, "busNr", 10, 0, &c->target_bus_nr, error));
     c->has_bus_nr = rc > 0;
     TRY(vireo_xml_prop_onoff(t, "hotplug", 0, &c->target_hotplug, error));
-    return TRUE;
+    return pci_target_in_range(t, "chassisNr", c->has_chassis_nr, c->target_chassis_nr, 1, 255, error) &&
+           pci_target_in_range(t, "chassis", c->has_chassis, c->target_chassis, 0, 255, error) &&
+           pci_target_in_range(t, "port", c->has_port, c->target_port, 0, 255, error) &&
+           pci_target_in_range(t, "busNr", c->has_bus_nr, c->target_bus_nr, 1, 254, error);
 }
 
 /* Parses ch when it is one of c's own children; TRUE otherwise too. */
