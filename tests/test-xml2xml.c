@@ -28,6 +28,7 @@ static const Xml2XmlCase cases[] = {
     DO_TEST("nova-q35-dumpxml"),
     DO_TEST("nova-libvirt-driver"),
     DO_TEST("virt-install-dumpxml"),
+    DO_TEST("seclabel-forms"),
     DO_TEST("nova-instance"),
     DO_TEST("nova-metadata"),
     DO_TEST("metadata-multiple-namespaces"),

@@ -513,8 +513,7 @@ format_seclabel(VireoBuf *buf, const VireoSeclabelDef *l)
     g_autoptr(GString) a = g_string_new(NULL);
     gboolean none = g_str_equal(l->type, "none");
     vireo_buf_attr(a, "type", l->type);
-    if (l->model && *l->model)
-        vireo_buf_attr(a, "model", l->model);
+    vireo_buf_attr(a, "model", l->model);
     if (!none)
         vireo_buf_attr(a, "relabel", l->relabel == VIREO_TRISTATE_NO ? "no" : "yes");
     if (none || !l->baselabel) {
