@@ -528,6 +528,23 @@ parse_controller_child(VireoControllerDef *c, xmlNode *ch, GError **error)
     return TRUE;
 }
 
+/* The ICH9 UHCI controllers are companions of the EHCI one whatever is
+ * written: libvirt gives them ports 0, 2 and 4 when <master> is absent
+ * (before placing them, so the EHCI controller sorts first). */
+static void
+usb_companion_default_master(VireoControllerDef *c)
+{
+    static const char *const uhci[] = { "ich9-uhci1", "ich9-uhci2", "ich9-uhci3", NULL };
+    if (c->type != VIREO_CONTROLLER_TYPE_USB || c->has_master || !c->model)
+        return;
+    for (guint i = 0; uhci[i]; i++) {
+        if (g_str_equal(c->model, uhci[i])) {
+            c->has_master = TRUE;
+            c->master_startport = 2 * i;
+        }
+    }
+}
+
 static gboolean
 parse_controller(VireoDomainDef *def, xmlNode *node, GError **error)
 {
@@ -588,6 +605,7 @@ parse_controller(VireoDomainDef *def, xmlNode *node, GError **error)
         if (!parse_common_child(ch, &alias, &c->address, error))
             return FALSE;
     }
+    usb_companion_default_master(c);
     vireo_domain_controller_insert(def, g_steal_pointer(&c));
     return TRUE;
 }
