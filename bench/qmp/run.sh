@@ -27,7 +27,6 @@ sed -e "s|@KERNEL@|$guest|" "$src/tests/qmp/ticker.xml" >"$tmp/d.xml"
 measure vireo-vmm "$runs" "$vmm" --domain "$tmp/d.xml" --paused --qmp unix:SOCK | tee "$tmp/vireo"
 measure qemu 5 qemu-system-x86_64 -S -nodefaults -machine pc,accel=kvm -m 128 -display none \
     -qmp unix:SOCK,server=on,wait=off | tee "$tmp/qemu"
-measure qmp-layer-only "$runs" "$build/tests/qmp/fake-vmm" --qmp unix:SOCK | tee "$tmp/fake"
 vr=$(field "$tmp/vireo" ready_us); qr=$(field "$tmp/qemu" ready_us)
 vt=$(field "$tmp/vireo" rtt_us); qt=$(field "$tmp/qemu" rtt_us)
 if [ -n "$vr" ] && [ -n "$qr" ] && [ -n "$vt" ] && [ -n "$qt" ]; then

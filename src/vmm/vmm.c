@@ -264,6 +264,10 @@ vireo_vmm_reset(VireoVmm *vmm, VireoShutdownCause cause)
         vmm_host_error(vmm, err->message);
         return;
     }
+    /* As QEMU's main loop: a reset of a VM that is not running (paused,
+     * guest-panicked) leaves it in prelaunch, from which cont starts it. */
+    if (vmm->state != VIREO_RUN_STATE_RUNNING)
+        vmm->state = VIREO_RUN_STATE_PRELAUNCH;
     vmm_emit(vmm, "RESET", cause_data(cause));
 }
 

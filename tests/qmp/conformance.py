@@ -248,7 +248,7 @@ CASES = [
     ("shared-socket", case_shared_socket, "several-clients-per-socket"),
     ("big-ids", case_big_ids, "uint64-ids"),
     ("lifecycle", case_lifecycle, None),
-    ("reset-while-stopped", case_reset_while_stopped, "reset-while-stopped"),
+    ("reset-while-stopped", case_reset_while_stopped, None),
     ("disconnect", case_disconnect, None),
     ("oversized", case_oversized, "message-limit"),
     ("quit", case_quit, None),
