@@ -232,13 +232,15 @@ monitor_main(VireoStore *store, const char *name, const char *uuid,
         _exit(1);
     }
     proc_stat(vmm, &state, &start, &cpu);
-    monitor_record_pty(store, name, qmp);
     {
         g_autofree char *msg = g_strdup_printf("OK %d %" G_GUINT64_FORMAT " %d\n",
                                                (int)vmm, start, (int)getpid());
         write_line(ready_fd, msg);
         close(ready_fd);
     }
+    /* after the report, so start does not wait for a QMP round trip; a
+     * console attached before the file exists asks the VMM itself */
+    monitor_record_pty(store, name, qmp);
     for (;;) {
         g_autoptr(JsonObject) msg = vireo_qmp_client_read(qmp, -1, NULL);
         if (!msg)
