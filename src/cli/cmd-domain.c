@@ -331,6 +331,9 @@ after_start(VireoCliContext *ctx, VireoStore *store, const char *name,
 
     if (!console)
         return vireo_cli_done(ctx, 0);
+    /* the VMM was held paused for the console only: it is a plain boot */
+    if (!paused)
+        vireo_dom_set_reason(store, name, "booted");
     if (!(dom = vireo_dom_load(store, name, NULL)) || !dom->active)
         return vireo_cli_done(ctx, vireo_cli_error("%s", _("domain is not running")));
     rc = vireo_cli_attach_console(store, dom, !paused);
@@ -367,8 +370,6 @@ cmd_start(VireoCliContext *ctx, int argc, char **argv)
      * so the guest's first bytes are not written to nobody */
     if (!start_domain(store, dom->name, NULL, FALSE, paused, console, &err))
         return vireo_cli_done(ctx, vireo_cli_fail(err, _("Failed to start domain '%s'"), dom->name));
-    if (console && !paused)
-        vireo_dom_set_reason(store, dom->name, "booted");
     vireo_cli_extra(ctx, _("Domain '%s' started\n"), dom->name);
     return after_start(ctx, store, dom->name, console, paused);
 }
@@ -404,8 +405,6 @@ cmd_create(VireoCliContext *ctx, int argc, char **argv)
         !(sum = vireo_domain_summary_parse(xml, file, &err)) ||
         !start_domain(store, sum->name, xml, TRUE, paused, console, &err))
         return vireo_cli_done(ctx, vireo_cli_fail(err, _("Failed to create domain from %s"), file));
-    if (console && !paused)
-        vireo_dom_set_reason(store, sum->name, "booted");
     vireo_cli_extra(ctx, _("Domain '%s' created from %s\n"), sum->name, file);
     return after_start(ctx, store, sum->name, console, paused);
 }

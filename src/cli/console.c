@@ -7,6 +7,7 @@
 #include <termios.h>
 #include <unistd.h>
 #include "cli/console.h"
+#include "cli/store.h"
 #include "util/vireo-error.h"
 #include "util/vireo-i18n.h"
 
@@ -32,21 +33,6 @@ vireo_console_open(const char *pty, GError **error)
     return fd;
 }
 
-static gboolean
-write_all(int fd, const char *buf, gssize len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, buf, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return FALSE;
-        buf += n;
-        len -= n;
-    }
-    return TRUE;
-}
-
 /* Copies stdin to the guest; FALSE when the escape character was typed. */
 static gboolean
 relay_input(int fd, gboolean *stdin_open)
@@ -60,11 +46,11 @@ relay_input(int fd, gboolean *stdin_open)
     }
     for (ssize_t i = 0; i < n; i++) {
         if (buf[i] == ESCAPE_CHAR) {
-            write_all(fd, buf, i);
+            vireo_write_all(fd, buf, i);
             return FALSE;
         }
     }
-    write_all(fd, buf, n);
+    vireo_write_all(fd, buf, n);
     return TRUE;
 }
 
@@ -102,7 +88,7 @@ vireo_console_relay(int fd, const char *name)
                 closed = TRUE;   /* EIO: the VMM closed the pty */
                 break;
             }
-            if (n > 0 && !write_all(STDOUT_FILENO, buf, n))
+            if (n > 0 && !vireo_write_all(STDOUT_FILENO, buf, n))
                 break;
         }
         if (stdin_open && (p[1].revents & (POLLIN | POLLHUP)) &&

@@ -208,8 +208,8 @@ vireo_store_forget_locks(VireoStore *store)
     g_hash_table_remove_all(store->locks);
 }
 
-static gboolean
-write_all(int fd, const char *data, gsize len)
+gboolean
+vireo_write_all(int fd, const char *data, gsize len)
 {
     while (len > 0) {
         ssize_t n = write(fd, data, len);
@@ -249,7 +249,7 @@ store_write(const char *path, const char *data, gssize len, gboolean durable,
         vireo_error_set_errno(error, VIREO_ERR_WRITE_FAILED, errno, "%s", path);
         return FALSE;
     }
-    if (!write_all(fd, data, len) || (durable && fsync(fd) < 0)) {
+    if (!vireo_write_all(fd, data, len) || (durable && fsync(fd) < 0)) {
         int saved = errno;
         close(fd);
         g_unlink(tmp);

@@ -64,6 +64,10 @@ char *vireo_store_run_path(VireoStore *store, const char *name,
                            const char *file);
 char *vireo_store_path(VireoStore *store, const char *a, const char *b);
 
+/* write(2) until all of data is written (retrying short writes and
+ * EINTR); FALSE on an error. Also the console's. */
+gboolean vireo_write_all(int fd, const char *data, gsize len);
+
 /* Names of all configs in the store (files NAME.xml not starting with '.'). */
 GPtrArray *vireo_store_config_names(VireoStore *store);
 /* Names of all domains with a runtime directory. */
