@@ -30,6 +30,7 @@ static const Xml2XmlCase cases[] = {
     DO_TEST("virt-install-dumpxml"),
     DO_TEST("seclabel-forms"),
     DO_TEST("usb-companions-implicit"),
+    DO_TEST("disk-network-auth"),
     DO_TEST("nova-instance"),
     DO_TEST("nova-metadata"),
     DO_TEST("metadata-multiple-namespaces"),

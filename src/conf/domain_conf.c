@@ -183,6 +183,10 @@ vireo_disk_def_free(VireoDiskDef *d)
     g_free(d->src_volume);
     g_free(d->dst);
     g_free(d->serial);
+    g_free(d->auth_username);
+    g_free(d->auth_secret_type);
+    g_free(d->auth_secret_uuid);
+    g_free(d->auth_secret_usage);
     g_free(d->alias);
     device_address_clear(&d->address);
     g_free(d);

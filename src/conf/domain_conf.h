@@ -413,6 +413,10 @@ typedef struct {
     char *src_name;                 /* network: image name */
     GPtrArray *src_hosts;           /* VireoNetHost* */
     char *src_pool, *src_volume;
+    /* network: <auth username><secret type uuid|usage/></auth>, written
+     * where it was read (disk level or inside <source>) as libvirt does */
+    gboolean has_auth, auth_in_source;
+    char *auth_username, *auth_secret_type, *auth_secret_uuid, *auth_secret_usage;
     /* <target> */
     char *dst;                      /* "vda" */
     VireoDiskBus bus;

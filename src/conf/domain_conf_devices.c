@@ -196,6 +196,64 @@ prop_nonempty(xmlNode *node, const char *name)
     return v;
 }
 
+/* <auth> of a network disk (Ceph/iSCSI credentials, as Nova writes for
+ * Cinder RBD volumes): the secret is named by uuid or by usage. */
+static gboolean
+parse_disk_auth(VireoDiskDef *d, xmlNode *c, gboolean in_source, GError **error)
+{
+    static const char *const secret_types[] = { "ceph", "iscsi", NULL };
+    xmlNode *secret = vireo_xml_child(c, "secret");
+
+    if (d->has_auth) {
+        vireo_error_set(error, VIREO_ERR_XML_ERROR,
+                        _("an <auth> definition already found for disk source (line %u)"),
+                        vireo_conf_line(c));
+        return FALSE;
+    }
+    if (!vireo_conf_check_node(c, "username", "secret", error))
+        return FALSE;
+    d->auth_username = vireo_xml_prop_string(c, "username");
+    if (!d->auth_username || !*d->auth_username) {
+        vireo_error_set(error, VIREO_ERR_XML_ERROR,
+                        _("missing username for auth on line %u"), vireo_conf_line(c));
+        return FALSE;
+    }
+    if (!secret) {
+        vireo_error_set(error, VIREO_ERR_XML_ERROR,
+                        _("Missing <secret> element in auth on line %u"), vireo_conf_line(c));
+        return FALSE;
+    }
+    if (!vireo_conf_check_leaf(secret, "type uuid usage", error))
+        return FALSE;
+    TRY(vireo_xml_prop_string_req(secret, "type", &d->auth_secret_type, error));
+    if (!g_strv_contains(secret_types, d->auth_secret_type)) {
+        vireo_error_set(error, VIREO_ERR_XML_ERROR,
+                        _("invalid secret type %s on line %u"), d->auth_secret_type,
+                        vireo_conf_line(secret));
+        return FALSE;
+    }
+    d->auth_secret_uuid = vireo_xml_prop_string(secret, "uuid");
+    d->auth_secret_usage = vireo_xml_prop_string(secret, "usage");
+    if (!d->auth_secret_uuid == !d->auth_secret_usage) {
+        vireo_error_set(error, VIREO_ERR_XML_ERROR,
+                        _("either secret uuid or usage expected on line %u"),
+                        vireo_conf_line(secret));
+        return FALSE;
+    }
+    if (d->auth_secret_uuid) {
+        guint8 uuid[16];
+        if (!vireo_uuid_parse(d->auth_secret_uuid, uuid)) {
+            vireo_error_set(error, VIREO_ERR_XML_ERROR,
+                            _("malformed secret uuid '%s' on line %u"),
+                            d->auth_secret_uuid, vireo_conf_line(secret));
+            return FALSE;
+        }
+    }
+    d->has_auth = TRUE;
+    d->auth_in_source = in_source;
+    return TRUE;
+}
+
 static gboolean
 parse_disk_source(VireoDiskDef *d, xmlNode *c, GError **error)
 {
@@ -220,7 +278,7 @@ parse_disk_source(VireoDiskDef *d, xmlNode *c, GError **error)
     default:
         break;
     }
-    if (!vireo_conf_check_node(c, "protocol name", "host*", error))
+    if (!vireo_conf_check_node(c, "protocol name", "host* auth", error))
         return FALSE;
     TRY(vireo_xml_prop_string_req(c, "protocol", &d->src_protocol, error));
     if (!g_strv_contains(disk_protocols, d->src_protocol)) {
@@ -229,6 +287,19 @@ parse_disk_source(VireoDiskDef *d, xmlNode *c, GError **error)
         return FALSE;
     }
     d->src_name = vireo_xml_prop_string(c, "name");
+    /* Only NBD exports may go unnamed (libvirt 9.0 crashes on an iSCSI
+     * source with name='', which the oracle found). */
+    if ((!d->src_name || !*d->src_name) && !g_str_equal(d->src_protocol, "nbd")) {
+        vireo_error_set(error, VIREO_ERR_XML_ERROR,
+                        _("missing name for disk source on line %u"), vireo_conf_line(c));
+        return FALSE;
+    }
+    /* iSCSI names are "target/lun"; libvirt adds LUN 0 when none is given. */
+    if (g_str_equal(d->src_protocol, "iscsi") && !strchr(d->src_name, '/')) {
+        char *with_lun = g_strdup_printf("%s/0", d->src_name);
+        g_free(d->src_name);
+        d->src_name = with_lun;
+    }
     /* rbd names are "pool/image". */
     if (g_str_equal(d->src_protocol, "rbd") && (!d->src_name || !strchr(d->src_name, '/'))) {
         vireo_error_set(error, VIREO_ERR_XML_ERROR,
@@ -239,6 +310,11 @@ parse_disk_source(VireoDiskDef *d, xmlNode *c, GError **error)
     d->src_hosts = g_ptr_array_new_with_free_func((GDestroyNotify)vireo_net_host_free);
     VIREO_CONF_FOREACH_CHILD(c, h) {
         VireoNetHost *host;
+        if (vireo_conf_node_is(h, "auth")) {
+            if (!parse_disk_auth(d, h, TRUE, error))
+                return FALSE;
+            continue;
+        }
         if (!vireo_conf_check_leaf(h, "name port", error))
             return FALSE;
         {
@@ -322,6 +398,13 @@ parse_disk_child(VireoDiskDef *d, xmlNode *c, GError **error)
     }
     if (g_str_equal(n, "boot"))
         return parse_boot_order(c, &d->boot_order, error);
+    if (g_str_equal(n, "auth")) {
+        if (d->type == VIREO_DISK_TYPE_NETWORK)
+            return parse_disk_auth(d, c, FALSE, error);
+        vireo_error_set(error, VIREO_ERR_CONFIG_UNSUPPORTED,
+                        _("element '%s' on line %u is not supported"), n, vireo_conf_line(c));
+        return FALSE;
+    }
     return parse_common_child(c, &d->alias, &d->address, error);
 }
 
@@ -332,7 +415,7 @@ parse_disk(VireoDomainDef *def, xmlNode *node, GError **error)
     int type = VIREO_DISK_TYPE_FILE, device = VIREO_DISK_DEVICE_DISK;
 
     if (!vireo_conf_check_node(node, "type device",
-                               "driver source target serial readonly shareable "
+                               "driver auth source target serial readonly shareable "
                                "boot address alias", error))
         return FALSE;
     d->line = vireo_conf_line(node);

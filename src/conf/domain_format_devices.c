@@ -106,6 +106,22 @@ format_info_only(VireoBuf *buf, const char *tag, const char *attrs, const char *
 
 /* ---- disks ------------------------------------------------------------- */
 static void
+format_disk_auth(VireoBuf *buf, const VireoDiskDef *d)
+{
+    g_autoptr(GString) a = attrs_new();
+    g_autoptr(GString) s = attrs_new();
+    if (!d->has_auth)
+        return;
+    vireo_buf_attr(a, "username", d->auth_username);
+    vireo_buf_attr(s, "type", d->auth_secret_type);
+    vireo_buf_attr(s, "uuid", d->auth_secret_uuid);
+    vireo_buf_attr(s, "usage", d->auth_secret_usage);
+    vireo_buf_line(buf, "<auth%s>", a->str);
+    vireo_buf_line(buf, "  <secret%s/>", s->str);
+    vireo_buf_line(buf, "</auth>");
+}
+
+static void
 format_disk_source(VireoBuf *buf, const VireoDiskDef *d)
 {
     g_autoptr(GString) s = attrs_new();
@@ -130,19 +146,21 @@ format_disk_source(VireoBuf *buf, const VireoDiskDef *d)
     }
     if (!s->len)
         return;
-    if (!d->src_hosts || d->src_hosts->len == 0) {
+    if ((!d->src_hosts || d->src_hosts->len == 0) && !(d->has_auth && d->auth_in_source)) {
         vireo_buf_line(buf, "<source%s/>", s->str);
         return;
     }
     vireo_buf_line(buf, "<source%s>", s->str);
     buf->indent += 2;
-    for (guint i = 0; i < d->src_hosts->len; i++) {
+    for (guint i = 0; d->src_hosts && i < d->src_hosts->len; i++) {
         VireoNetHost *h = g_ptr_array_index(d->src_hosts, i);
         g_autoptr(GString) hs = attrs_new();
         vireo_buf_attr(hs, "name", h->name);
         vireo_buf_attr(hs, "port", h->port);
         vireo_buf_line(buf, "<host%s/>", hs->str);
     }
+    if (d->auth_in_source)
+        format_disk_auth(buf, d);
     buf->indent -= 2;
     vireo_buf_line(buf, "</source>");
 }
@@ -166,6 +184,8 @@ format_disk(VireoBuf *buf, const VireoDiskDef *d, VireoDomainFormatFlags flags)
         vireo_buf_attr(drv, "discard", vireo_disk_discard_to_string(d->discard));
     if (drv->len)
         vireo_buf_line(buf, "<driver%s/>", drv->str);
+    if (!d->auth_in_source)
+        format_disk_auth(buf, d);
     format_disk_source(buf, d);
     vireo_buf_attr(tgt, "dev", d->dst);
     if (d->bus)
