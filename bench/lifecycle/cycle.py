@@ -196,7 +196,7 @@ def main():
         if shutil.which('virsh'):
             report("virsh -c test:///default (in one process; no guest, no serial line)",
                    virsh_test_cycles(work))
-        blocker = qemu_blocker()
+        blocker = qemu_blocker() or (QEMU_CYCLES <= 0 and 'VIREO_BENCH_QEMU_CYCLES=0')
         if blocker:
             print(f'\nlibvirt + QEMU: skipped: {blocker}')
         else:
