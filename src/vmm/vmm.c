@@ -124,6 +124,18 @@ vmm_quit_loop(gpointer opaque)
     return G_SOURCE_REMOVE;
 }
 
+/* Runs fn on the VMM's main context at default priority; safe from any
+ * thread (g_source_attach takes the context's lock). */
+static void
+vmm_add_idle(VireoVmm *vmm, GSourceFunc fn, gpointer data, GDestroyNotify notify)
+{
+    GSource *idle = g_idle_source_new();
+    g_source_set_priority(idle, G_PRIORITY_DEFAULT);
+    g_source_set_callback(idle, fn, data, notify);
+    g_source_attach(idle, vmm->ctx);
+    g_source_unref(idle);
+}
+
 /* The one way the VMM ends: vCPUs stop, SHUTDOWN is sent, the loop quits
  * once pending output (QMP events) had a chance to go out. */
 static void
@@ -144,11 +156,7 @@ vmm_end(VireoVmm *vmm, VireoShutdownCause cause, int status, const char *reason)
      * default-priority source stays ready (a peer that keeps an fd readable),
      * and the VMM would ignore SIGTERM. Sources ready in the same iteration
      * (QMP output carrying the SHUTDOWN event) are still dispatched first. */
-    GSource *idle = g_idle_source_new();
-    g_source_set_priority(idle, G_PRIORITY_DEFAULT);
-    g_source_set_callback(idle, vmm_quit_loop, vmm, NULL);
-    g_source_attach(idle, vmm->ctx);
-    g_source_unref(idle);
+    vmm_add_idle(vmm, vmm_quit_loop, vmm, NULL);
 }
 
 gboolean
@@ -399,11 +407,7 @@ static void
 vmm_hand_over(VireoVmm *vmm, VmmWork *w)
 {
     w->vmm = vmm;
-    GSource *idle = g_idle_source_new();
-    g_source_set_priority(idle, G_PRIORITY_DEFAULT);
-    g_source_set_callback(idle, vmm_do_work, w, vmm_work_free);
-    g_source_attach(idle, vmm->ctx);
-    g_source_unref(idle);
+    vmm_add_idle(vmm, vmm_do_work, w, vmm_work_free);
 }
 
 void
