@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -451,11 +452,58 @@ vireo_chardev_new_fds(int in_fd, int out_fd, const char *id, GMainContext *ctx)
     return chr;
 }
 
+/* How long closing may wait for the last output to reach its reader. */
+#define VIREO_CHARDEV_DRAIN_MAX_US (500 * G_TIME_SPAN_MILLISECOND)
+/* A pty queue that has not shrunk for this long has no reader. */
+#define VIREO_CHARDEV_STALL_US (20 * G_TIME_SPAN_MILLISECOND)
+
+/* The guest's last words (its goodbye before powering off) must reach the
+ * reader: flush what is buffered, then, for a pty, let an attached console
+ * take what the kernel still queues, since closing the master discards it.
+ * Bounded, and short when nobody reads. */
+static void
+vireo_chardev_drain(VireoChardev *chr)
+{
+    gint64 deadline = g_get_monotonic_time() + VIREO_CHARDEV_DRAIN_MAX_US;
+    gint64 stalled_since;
+    int last = -1;
+
+    g_mutex_lock(&chr->lock);
+    while (chr->outbuf->len && chr->out_fd >= 0 &&
+           g_get_monotonic_time() < deadline) {
+        struct pollfd p = { .fd = chr->out_fd, .events = POLLOUT };
+        gsize n = vireo_chardev_try_write_locked(chr, chr->outbuf->data,
+                                                 chr->outbuf->len);
+        g_byte_array_remove_range(chr->outbuf, 0, n);
+        if (n == 0 && poll(&p, 1, 10) <= 0)
+            break;
+    }
+    g_mutex_unlock(&chr->lock);
+    if (chr->pty_slave_fd < 0)
+        return;
+    stalled_since = g_get_monotonic_time();
+    for (;;) {
+        int queued = 0;
+        gint64 now = g_get_monotonic_time();
+        if (ioctl(chr->pty_slave_fd, FIONREAD, &queued) < 0 || queued == 0 ||
+            now >= deadline)
+            return;
+        if (queued != last) {
+            last = queued;
+            stalled_since = now;
+        } else if (now - stalled_since >= VIREO_CHARDEV_STALL_US) {
+            return;
+        }
+        g_usleep(1000);
+    }
+}
+
 void
 vireo_chardev_free(VireoChardev *chr)
 {
     if (!chr)
         return;
+    vireo_chardev_drain(chr);
     vireo_hw_source_drop(&chr->in_source);
     vireo_hw_source_drop(&chr->out_source);
     vireo_hw_source_drop(&chr->listen_source);

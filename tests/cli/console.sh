@@ -2,10 +2,10 @@
 # `vireo console` and `start --console`: virsh's banner, the guest's serial
 # output from its first byte, and Ctrl+] detaching.
 . "$(dirname "$0")/lib.sh"
-plan 10
+plan 11
 blocker=$(guest_blocker)
 if [ -n "$blocker" ]; then
-    i=0; while [ $i -lt 10 ]; do skip "$blocker"; i=$((i + 1)); done
+    i=0; while [ $i -lt 11 ]; do skip "$blocker"; i=$((i + 1)); done
     exit 0
 fi
 
@@ -34,6 +34,13 @@ fi
 v -q destroy con >/dev/null
 run console con
 expect_output "console of a stopped domain" "error: The domain is not running" "$out"
+
+# the guest's last line before it powers off reaches the console: closing
+# the pty used to discard what the console had not read yet
+domain_xml bye honour "$HELLO_ELF" | sed 's|power=honour|greeting="bye"|' > "$WORK/bye.xml"
+v -q define "$WORK/bye.xml" >/dev/null
+timeout 20 "$VIREO" start bye --console < /dev/null | cat > "$WORK/bye.out" 2>&1
+check "start --console shows the guest's output up to its power-off" grep -q "Powering off" "$WORK/bye.out"
 
 # a serial port that is a file has no console; the held guest runs anyway
 sed "s|<serial type='pty'>|<serial type='file'><source path='$WORK/nocon.out'/>|; s|<name>con</name>|<name>nocon</name>|; /<console/,/<\/console>/d; /<uuid>/d; /<log /d" "$WORK/con.xml" > "$WORK/nocon.xml"
