@@ -223,7 +223,7 @@ monitor_main(VireoStore *store, const char *name, const char *uuid,
     if (vmm == 0) {
         redirect_stdio(logfile);
         execv(argv[0], argv);
-        fprintf(stderr, "cannot execute %s: %s\n", argv[0], g_strerror(errno));
+        fprintf(stderr, _("cannot execute %s: %s\n"), argv[0], g_strerror(errno));
         _exit(127);
     }
     if (vmm < 0 || !(qmp = monitor_wait_ready(mon, vmm, &status))) {

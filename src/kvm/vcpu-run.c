@@ -120,21 +120,21 @@ describe_failed_exit(VireoKvmVcpu *vcpu)
     struct kvm_run *run = vcpu->run;
     GString *out = g_string_new(NULL);
     if (run->exit_reason == KVM_EXIT_INTERNAL_ERROR) {
-        g_string_append_printf(out, "KVM internal error on vCPU %u. Suberror: %u (%s)",
+        g_string_append_printf(out, _("KVM internal error on vCPU %u. Suberror: %u (%s)"),
                                vcpu->index, run->internal.suberror,
                                internal_suberror_name(run->internal.suberror));
         guint n = MIN(run->internal.ndata, G_N_ELEMENTS(run->internal.data));
         if (n)
-            g_string_append(out, ", extra data:");
+            g_string_append(out, _(", extra data:"));
         for (guint i = 0; i < n; i++)
             g_string_append_printf(out, " %llx", run->internal.data[i]);
         append_failed_instruction(run, out);
     } else if (run->exit_reason == KVM_EXIT_FAIL_ENTRY) {
-        g_string_append_printf(out, "KVM entry failed on vCPU %u, hardware error 0x%llx",
+        g_string_append_printf(out, _("KVM entry failed on vCPU %u, hardware error 0x%llx"),
                                vcpu->index,
                                run->fail_entry.hardware_entry_failure_reason);
     } else {
-        g_string_append_printf(out, "unexpected KVM exit reason %u (%s) on vCPU %u",
+        g_string_append_printf(out, _("unexpected KVM exit reason %u (%s) on vCPU %u"),
                                run->exit_reason, exit_reason_name(run->exit_reason),
                                vcpu->index);
     }
@@ -196,7 +196,7 @@ vcpu_handle_system_event(VireoKvmVcpu *vcpu)
         break;
     default: {
         g_autofree char *detail =
-            g_strdup_printf("unknown KVM system event %u on vCPU %u",
+            g_strdup_printf(_("unknown KVM system event %u on vCPU %u"),
                             vcpu->run->system_event.type, vcpu->index);
         vcpu_stop_on_event(vcpu, VIREO_KVM_EVENT_INTERNAL_ERROR, detail);
     }
@@ -238,7 +238,7 @@ static void
 vcpu_run_failed(VireoKvmVcpu *vcpu, int err)
 {
     GString *out = g_string_new(NULL);
-    g_string_append_printf(out, "KVM_RUN failed on vCPU %u: %s",
+    g_string_append_printf(out, _("KVM_RUN failed on vCPU %u: %s"),
                            vcpu->index, g_strerror(err));
     append_registers(vcpu, out);
     g_autofree char *detail = g_string_free(out, FALSE);

@@ -245,7 +245,7 @@ vireo_kvm_vm_set_irq(VireoKvmVm *vm, guint gsi, gboolean level)
 {
     struct kvm_irq_level irq = { .irq = gsi, .level = level ? 1 : 0 };
     if (ioctl(vm->vm_fd, KVM_IRQ_LINE, &irq) < 0)
-        g_warning("KVM_IRQ_LINE gsi %u level %d: %s", gsi, irq.level,
+        g_warning(_("KVM_IRQ_LINE gsi %u level %d: %s"), gsi, irq.level,
                   g_strerror(errno));
 }
 
