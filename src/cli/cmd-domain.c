@@ -466,8 +466,20 @@ run_qmp_verb(VireoStore *store, const char *name, const QmpVerb *v,
                         _("domain is not running"));
         return FALSE;
     }
-    if (!(qmp = vireo_dom_qmp(store, dom, error)) ||
-        !(ret = vireo_qmp_client_execute(qmp, v->qmp, NULL, error)))
+    if (!(qmp = vireo_dom_qmp(store, dom, error)))
+        return FALSE;
+    /* As libvirt: suspending a paused domain or resuming a running one
+     * succeeds without doing anything, so no lifecycle event either. */
+    if (g_str_equal(v->qmp, "stop") || g_str_equal(v->qmp, "cont")) {
+        g_autoptr(JsonNode) st = vireo_qmp_client_execute(qmp, "query-status", NULL, error);
+        JsonObject *o = st && JSON_NODE_HOLDS_OBJECT(st) ? json_node_get_object(st) : NULL;
+        if (!o)
+            return FALSE;
+        if (json_object_get_boolean_member_with_default(o, "running", FALSE) ==
+            g_str_equal(v->qmp, "cont"))
+            return TRUE;
+    }
+    if (!(ret = vireo_qmp_client_execute(qmp, v->qmp, NULL, error)))
         return FALSE;
     if (v->reason)
         vireo_dom_set_reason(store, name, v->reason);
@@ -574,7 +586,7 @@ const VireoCliCommand vireo_cli_domain_cmds[] = {
     { "start", N_("start a (previously defined) inactive domain"),
       "start <domain> [--paused] [--console]", cmd_start },
     { "destroy", N_("destroy (stop) a domain"), "destroy <domain> [--graceful]", cmd_destroy },
-    { "shutdown", N_("gracefully shutdown a domain"), "shutdown <domain>", cmd_shutdown },
+    { "shutdown", N_("gracefully shutdown a domain"), "shutdown <domain> [--timeout <seconds>]", cmd_shutdown },
     { "reboot", N_("reboot a domain"), "reboot <domain>", cmd_reboot },
     { "reset", N_("reset a domain"), "reset <domain>", cmd_reset },
     { "suspend", N_("suspend a domain"), "suspend <domain>", cmd_suspend },

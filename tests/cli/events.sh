@@ -39,7 +39,9 @@ if [ -z "$blocker" ]; then
     v -q define "$WORK/ev-full.xml" >/dev/null
     v -q start ev >/dev/null
     v -q suspend ev >/dev/null
+    v -q suspend ev >/dev/null      # already paused: no second event
     v -q resume ev >/dev/null
+    v -q resume ev >/dev/null       # already running: no second event
     v -q destroy ev >/dev/null
     v -q start ev --paused >/dev/null
     v -q resume ev >/dev/null
@@ -68,7 +70,7 @@ event 'lifecycle' for domain 'ev': Undefined Removed" "$(events_of ev | head -n 
 if [ -n "$blocker" ]; then
     skip "$blocker"
 else
-    expect_output "start, suspend, resume, destroy, start --paused, kill -9, undefine, create, destroy" \
+    expect_output "start, suspend (twice), resume (twice), destroy, start --paused, kill -9, undefine, create, destroy" \
 "event 'lifecycle' for domain 'ev': Defined Added
 event 'lifecycle' for domain 'ev': Started Booted
 event 'lifecycle' for domain 'ev': Suspended Paused
