@@ -457,11 +457,7 @@ vireo_chardev_new_fds(int in_fd, int out_fd, const char *id, GMainContext *ctx)
 /* A pty queue that has not shrunk for this long has no reader. */
 #define VIREO_CHARDEV_STALL_US (20 * G_TIME_SPAN_MILLISECOND)
 
-/* The guest's last words (its goodbye before powering off) must reach the
- * reader: flush what is buffered, then, for a pty, let an attached console
- * take what the kernel still queues, since closing the master discards it.
- * Bounded, and short when nobody reads. */
-static void
+void
 vireo_chardev_drain(VireoChardev *chr)
 {
     gint64 deadline = g_get_monotonic_time() + VIREO_CHARDEV_DRAIN_MAX_US;
@@ -503,7 +499,6 @@ vireo_chardev_free(VireoChardev *chr)
 {
     if (!chr)
         return;
-    vireo_chardev_drain(chr);
     vireo_hw_source_drop(&chr->in_source);
     vireo_hw_source_drop(&chr->out_source);
     vireo_hw_source_drop(&chr->listen_source);

@@ -26,6 +26,12 @@ VireoChardev *vireo_chardev_new(const VireoChardevDesc *desc, const char *id,
 VireoChardev *vireo_chardev_new_fds(int in_fd, int out_fd, const char *id,
                                     GMainContext *ctx);
 void vireo_chardev_free(VireoChardev *chr);
+/* The guest's last words (its goodbye before powering off) must reach the
+ * reader: flushes what is buffered, then, for a pty, lets an attached
+ * console take what the kernel still queues, since closing the master
+ * discards it. Bounded (500 ms), and 20 ms when nobody reads. Call with the
+ * vCPUs stopped. */
+void vireo_chardev_drain(VireoChardev *chr);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VireoChardev, vireo_chardev_free)
 
 /* Connects the frontend; input starts flowing once this is set. */

@@ -29,6 +29,7 @@ struct _VireoVmm {
      * is dropped. */
     gboolean ended;
     char *end_reason;
+    VireoShutdownCause end_cause;
     int exit_status;
 };
 

@@ -144,6 +144,7 @@ vmm_end(VireoVmm *vmm, VireoShutdownCause cause, int status, const char *reason)
     if (vmm->ended)
         return;
     vmm->ended = TRUE;
+    vmm->end_cause = cause;
     vmm->end_reason = g_strdup(reason);
     vmm->exit_status = status;
     if (vmm->vm)
@@ -214,6 +215,16 @@ vireo_vmm_quit_on_signal(VireoVmm *vmm, int signum)
     vmm_end(vmm, VIREO_SHUTDOWN_CAUSE_HOST_SIGNAL, VIREO_VMM_EXIT_OK, reason);
 }
 
+static void
+vmm_drain_serial_ports(VireoVmm *vmm)
+{
+    for (guint i = 0; vmm->devices && i < vmm->devices->len; i++) {
+        VireoDevice *dev = g_ptr_array_index(vmm->devices, i);
+        if (VIREO_IS_SERIAL(dev) && vireo_serial_get_chardev(VIREO_SERIAL(dev)))
+            vireo_chardev_drain(vireo_serial_get_chardev(VIREO_SERIAL(dev)));
+    }
+}
+
 int
 vireo_vmm_run(VireoVmm *vmm)
 {
@@ -222,6 +233,12 @@ vireo_vmm_run(VireoVmm *vmm)
         g_main_loop_run(vmm->loop);
         g_clear_pointer(&vmm->loop, g_main_loop_unref);
     }
+    /* A guest that ended itself gets its last output delivered (a console
+     * shows "Powering off."); a destroyed one is cut off, as in QEMU. */
+    if (vmm->end_cause == VIREO_SHUTDOWN_CAUSE_GUEST_SHUTDOWN ||
+        vmm->end_cause == VIREO_SHUTDOWN_CAUSE_GUEST_RESET ||
+        vmm->end_cause == VIREO_SHUTDOWN_CAUSE_GUEST_PANIC)
+        vmm_drain_serial_ports(vmm);
     return vmm->exit_status;
 }
 
