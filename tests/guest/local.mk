@@ -31,8 +31,10 @@ guestsdir = $(pkglibexecdir)/guests
 guests_DATA = $(GUEST_ELFS)
 CLEANFILES += $(GUEST_ELFS) $(GUEST_LIB_OBJS) tests/guest/hello.guest.o tests/guest/check.guest.o \
 	tests/guest/tiny.guest.o
+# The library's sources by name, not the directory: the build directory's
+# tests/guest/lib holds the objects, which dist would otherwise ship.
 EXTRA_DIST += tests/guest/guest.ld tests/guest/hello.c tests/guest/check.c tests/guest/tiny.c \
-	tests/guest/lib tests/guest/domains
+	$(wildcard $(srcdir)/tests/guest/lib/*.[chS]) tests/guest/domains
 # Keep the objects: they are intermediate to the pattern rules above.
 .SECONDARY: $(GUEST_LIB_OBJS) tests/guest/hello.guest.o tests/guest/check.guest.o \
 	tests/guest/tiny.guest.o
