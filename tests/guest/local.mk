@@ -26,18 +26,27 @@ tests/guest/%.guest.o: $(top_srcdir)/tests/guest/%.c $(GUEST_HDRS)
 tests/guest/%.elf: tests/guest/%.guest.o $(GUEST_LIB_OBJS) $(top_srcdir)/tests/guest/guest.ld
 	$(AM_V_CCLD)$(CC) $(GUEST_CFLAGS) $(GUEST_LINK_FLAGS) -o $@ $< $(GUEST_LIB_OBJS)
 
+# tiny.elf (bench/boot's guest) links no library: its own entry points
+# (tiny-entry.S) and tiny.c, the fewest guest instructions for its job.
+TINY_OBJS = tests/guest/tiny.guest.o tests/guest/tiny-entry.guest.o
+tests/guest/tiny-entry.guest.o: $(top_srcdir)/tests/guest/tiny-entry.S
+	@$(MKDIR_P) tests/guest
+	$(AM_V_CC)$(CC) $(GUEST_CFLAGS) -c -o $@ $<
+tests/guest/tiny.elf: $(TINY_OBJS) $(top_srcdir)/tests/guest/guest.ld
+	$(AM_V_CCLD)$(CC) $(GUEST_CFLAGS) $(GUEST_LINK_FLAGS) -o $@ $(TINY_OBJS)
+
 # Installed so `vireo` users can boot them: <kernel>.../guests/hello.elf.
 guestsdir = $(pkglibexecdir)/guests
 guests_DATA = $(GUEST_ELFS)
 CLEANFILES += $(GUEST_ELFS) $(GUEST_LIB_OBJS) tests/guest/hello.guest.o tests/guest/check.guest.o \
-	tests/guest/tiny.guest.o
+	tests/guest/tiny.guest.o tests/guest/tiny-entry.guest.o
 # The library's sources by name, not the directory: the build directory's
 # tests/guest/lib holds the objects, which dist would otherwise ship.
 EXTRA_DIST += tests/guest/guest.ld tests/guest/hello.c tests/guest/check.c tests/guest/tiny.c \
-	$(wildcard $(srcdir)/tests/guest/lib/*.[chS]) tests/guest/domains
+	tests/guest/tiny-entry.S $(wildcard $(srcdir)/tests/guest/lib/*.[chS]) tests/guest/domains
 # Keep the objects: they are intermediate to the pattern rules above.
 .SECONDARY: $(GUEST_LIB_OBJS) tests/guest/hello.guest.o tests/guest/check.guest.o \
-	tests/guest/tiny.guest.o
+	tests/guest/tiny.guest.o tests/guest/tiny-entry.guest.o
 
 # End-to-end: the same domains on vireo-vmm and on QEMU (the reference).
 TESTS += tests/guest/e2e-vireo.sh tests/guest/e2e-qemu.sh
