@@ -6,6 +6,12 @@
  *
  *   qmp-bench RUNS CALLS -- COMMAND ARG... (one ARG contains SOCK)
  *   ready_us=23000 rtt_us=78.5 rss_kib=35000
+ *
+ * With VIREO_BENCH_SPLIT=1 the VMM also runs with VIREO_STARTUP_TRACE=1
+ * (src/util/vireo-startup.h) and its stderr is kept; one more line per
+ * checkpoint it printed gives the median time from exec to it:
+ *
+ *   split main=1200 i18n=1300 ... greeted=2500
  */
 #include <config.h>
 #include <errno.h>
@@ -107,6 +113,49 @@ rss_kib(pid_t pid)
     return strtol(p + 6, NULL, 10);
 }
 
+/* VIREO_BENCH_SPLIT: where the VMM's stderr goes, and the checkpoints
+ * seen so far (name -> GArray of microseconds since exec, in order). */
+static const char *split_file;
+static GPtrArray *split_names;
+static GHashTable *split_times;
+
+static void
+split_collect(double t0)
+{
+    g_autofree char *text = NULL;
+    if (!split_file || !g_file_get_contents(split_file, &text, NULL, NULL))
+        return;
+    g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+    for (guint i = 0; lines[i]; i++) {
+        char name[64];
+        long long ns;
+        if (sscanf(lines[i], "vireo-startup: %63s %lld", name, &ns) != 2)
+            continue;
+        GArray *v = g_hash_table_lookup(split_times, name);
+        if (!v) {
+            v = g_array_new(FALSE, FALSE, sizeof(double));
+            g_hash_table_insert(split_times, g_strdup(name), v);
+            g_ptr_array_add(split_names, g_strdup(name));
+        }
+        double us = ns / 1e3 - t0;
+        g_array_append_val(v, us);
+    }
+}
+
+static void
+split_print(void)
+{
+    if (!split_file)
+        return;
+    printf("split");
+    for (guint i = 0; i < split_names->len; i++) {
+        GArray *v = g_hash_table_lookup(split_times, split_names->pdata[i]);
+        printf(" %s=%.0f", (char *)split_names->pdata[i],
+               median((double *)v->data, v->len));
+    }
+    printf("\n");
+}
+
 static pid_t
 spawn(char **argv, const char *sock)
 {
@@ -120,7 +169,13 @@ spawn(char **argv, const char *sock)
     if (pid == 0) {
         int null = open("/dev/null", O_WRONLY);
         dup2(null, 1);
-        dup2(null, 2);
+        if (split_file) {
+            int fd = open(split_file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+            dup2(fd, 2);
+            setenv("VIREO_STARTUP_TRACE", "1", 1);
+        } else {
+            dup2(null, 2);
+        }
         execvp(args->pdata[0], (char **)args->pdata);
         _exit(127);
     }
@@ -164,6 +219,7 @@ one_run(char **argv, const char *sock, int calls, double *ready, double *rtt, lo
         ;
     close(fd);
     waitpid(pid, NULL, 0);
+    split_collect(t0);
     return TRUE;
 }
 
@@ -181,6 +237,13 @@ main(int argc, char **argv)
     g_autofree double *rtt_med = g_new(double, runs);
     g_autofree double *rtt = g_new(double, calls);
     long rss = -1;
+    g_autofree char *trace = g_build_filename(dir, "stderr", NULL);
+    if (g_getenv("VIREO_BENCH_SPLIT")) {
+        split_file = trace;
+        split_names = g_ptr_array_new_with_free_func(g_free);
+        split_times = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                            (GDestroyNotify) g_array_unref);
+    }
     for (int r = 0; r < runs; r++) {
         if (!one_run(argv + 4, sock, calls, &ready[r], rtt, &rss)) {
             fprintf(stderr, "qmp-bench: %s did not serve QMP\n", argv[4]);
@@ -189,8 +252,10 @@ main(int argc, char **argv)
         rtt_med[r] = median(rtt, calls);
     }
     unlink(sock);
+    unlink(trace);
     rmdir(dir);
     printf("ready_us=%.0f rtt_us=%.1f rss_kib=%ld\n", median(ready, runs),
            median(rtt_med, runs), rss);
+    split_print();
     return 0;
 }

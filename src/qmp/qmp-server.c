@@ -16,6 +16,7 @@
 #include "qmp/qmp-schema.h"
 #include "util/vireo-error.h"
 #include "util/vireo-i18n.h"
+#include "util/vireo-startup.h"
 
 /* A client that stops reading is dropped once this much output is queued. */
 #define VIREO_QMP_MAX_OUTPUT (16 * 1024 * 1024)
@@ -384,6 +385,7 @@ server_accept(gint fd, GIOCondition cond, gpointer opaque)
     server->clients = g_list_append(server->clients, c);
     g_autoptr(JsonNode) greeting = greeting_new();
     client_send(c, greeting);
+    vireo_startup_mark("greeted");
     return G_SOURCE_CONTINUE;
 }
 

@@ -4,4 +4,6 @@ src_util_libvireo_util_a_SOURCES = \
 	src/util/vireo-error.c src/util/vireo-error.h \
 	src/util/vireo-enum.c src/util/vireo-enum.h \
 	src/util/vireo-i18n.c src/util/vireo-i18n.h \
+	src/util/vireo-startup.c src/util/vireo-startup.h \
 	src/util/vireo-xml.c src/util/vireo-xml.h
+

@@ -22,6 +22,7 @@
 #include "qmp/qmp.h"
 #include "util/vireo-error.h"
 #include "util/vireo-i18n.h"
+#include "util/vireo-startup.h"
 
 static char *opt_domain;
 static char **opt_qmp;
@@ -222,6 +223,7 @@ resolve_domain(const VireoDomainDef *def, GError **error)
     g_autoptr(VireoHostCaps) caps = vireo_host_caps_new();
     if (!vireo_kvm_host_caps_probe(caps, error))
         return NULL;
+    vireo_startup_mark("host-probed");
     return vireo_machine_resolve(def, caps, error);
 }
 
@@ -235,12 +237,15 @@ run_domain(const VireoDomainDef *def, VireoMachineDesc *desc)
     g_autoptr(VireoVmm) vmm = vireo_vmm_new(desc, &err);
     if (!vmm)
         return startup_failed(def->name, err);
+    vireo_startup_mark("vmm-built");
     if (!start_qmp(vmm, servers, &err) || !write_pidfile(&err) ||
         (!opt_paused && !vireo_vmm_start(vmm, &err)))
         return startup_failed(def->name, err);
+    vireo_startup_mark("qmp-listening");
     watch_signals(vmm, watches);
     log_ptys(vmm);
     daemonize_ready();
+    vireo_startup_mark("main-loop");
     int status = vireo_vmm_run(vmm);
     fprintf(stderr, _("vireo-vmm: domain '%s' stopped: %s\n"), def->name,
             vireo_vmm_get_end_reason(vmm));
@@ -255,19 +260,25 @@ int
 main(int argc, char **argv)
 {
     g_autoptr(GError) err = NULL;
+    vireo_startup_mark("main");
     vireo_i18n_init();
+    vireo_startup_mark("i18n");
     if (!parse_options(&argc, &argv, &err))
         return startup_failed(NULL, err);
+    vireo_startup_mark("options");
     vireo_types_init();
+    vireo_startup_mark("types");
     /* The domain and its description are pure computation: done before a
      * --daemonize fork, so their errors reach the terminal directly. */
     g_autoptr(VireoDomainDef) def =
         vireo_domain_def_parse_file(opt_domain, VIREO_DOMAIN_PARSE_NONE, &err);
     if (!def)
         return startup_failed(NULL, err);
+    vireo_startup_mark("domain-parsed");
     g_autoptr(VireoMachineDesc) desc = resolve_domain(def, &err);
     if (!desc)
         return startup_failed(def->name, err);
+    vireo_startup_mark("resolved");
     if (opt_daemonize && !daemonize_fork(&err))
         return startup_failed(def->name, err);
     /* The VMM owns the description from here on. */
