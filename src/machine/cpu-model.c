@@ -64,7 +64,9 @@ model_type_name(const char *model)
     return vireo_gtype_name_for("VireoCpuModel", model);
 }
 
-static void
+/* The table row registered as that type (first in table order wins, as
+ * when every model is registered), or an existing type. */
+static GType
 model_register_one(const VireoCpuModelInfo *info)
 {
     g_autofree char *tname = model_type_name(info->name);
@@ -74,9 +76,8 @@ model_register_one(const VireoCpuModelInfo *info)
         .class_data = info,
         .instance_size = sizeof(VireoCpuModel),
     };
-    if (g_type_from_name(tname))
-        return;
-    g_type_register_static(VIREO_TYPE_CPU_MODEL, tname, &ti, 0);
+    GType t = g_type_from_name(tname);
+    return t ? t : g_type_register_static(VIREO_TYPE_CPU_MODEL, tname, &ti, 0);
 }
 
 void
@@ -88,31 +89,57 @@ vireo_cpu_models_register(void)
         model_register_one(m);
 }
 
+/* Whether two model names give the same GType name (vireo_gtype_name_for
+ * folds every character outside [A-Za-z0-9-_+] to '_'). */
+static gboolean
+same_type_name(const char *a, const char *b)
+{
+    for (;; a++, b++) {
+        char x = g_ascii_isalnum(*a) || strchr("-_+", *a) ? *a : '_';
+        char y = g_ascii_isalnum(*b) || strchr("-_+", *b) ? *b : '_';
+        if (!*a || !*b)
+            return !*a && !*b;
+        if (x != y)
+            return FALSE;
+    }
+}
+
+/* Every model in table order; registers the ones not registered yet. */
 GPtrArray *
 vireo_cpu_model_class_list(void)
 {
     GPtrArray *list = g_ptr_array_new();
-    guint n = 0;
-    g_autofree GType *children = g_type_children(VIREO_TYPE_CPU_MODEL, &n);
-    for (guint i = 0; i < n; i++)
-        g_ptr_array_add(list, g_type_class_ref(children[i]));
+    vireo_cpu_models_register();
+    const VireoCpuModelInfo *tables[] = { vireo_cpu_model_table,
+                                          vireo_cpu_model_extra_table };
+    for (gsize t = 0; t < G_N_ELEMENTS(tables); t++) {
+        for (const VireoCpuModelInfo *m = tables[t]; m->name; m++) {
+            VireoCpuModelClass *klass = g_type_class_ref(model_register_one(m));
+            /* a row whose type name an earlier row took has no class */
+            if (klass->info == m)
+                g_ptr_array_add(list, klass);
+        }
+    }
     return list;
 }
 
+/* Registers only the model asked for (and not the 100-odd others: a
+ * vireo-vmm start needs one), so finding a model costs one class_init. */
 VireoCpuModelClass *
 vireo_cpu_model_class_find(const char *name)
 {
-    g_autofree char *tname = NULL;
-    GType t;
+    const VireoCpuModelInfo *tables[] = { vireo_cpu_model_table,
+                                          vireo_cpu_model_extra_table };
     if (!name)
         return NULL;
-    tname = model_type_name(name);
-    t = g_type_from_name(tname);
-    if (!t || !g_type_is_a(t, VIREO_TYPE_CPU_MODEL))
-        return NULL;
-    /* Type names fold '.' etc.; make sure the real name matches. */
-    {
-        VireoCpuModelClass *klass = g_type_class_ref(t);
-        return g_str_equal(klass->info->name, name) ? klass : NULL;
+    for (gsize t = 0; t < G_N_ELEMENTS(tables); t++) {
+        for (const VireoCpuModelInfo *m = tables[t]; m->name; m++) {
+            if (same_type_name(m->name, name)) {
+                VireoCpuModelClass *klass = g_type_class_ref(model_register_one(m));
+                /* Type names fold '.' etc.; make sure the real name matches. */
+                return g_str_equal(klass->info->name, name) ? klass : NULL;
+            }
+        }
     }
+    return NULL;
 }

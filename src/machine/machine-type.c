@@ -290,17 +290,59 @@ GPtrArray *
 vireo_machine_class_list(void)
 {
     GPtrArray *list = g_ptr_array_new();
+    vireo_machine_types_register();
     collect_concrete(VIREO_TYPE_MACHINE, list);
     g_ptr_array_sort(list, compare_machine_names);
     return list;
 }
 
+/* The one type that name (or the default, for NULL) names, registered on
+ * its own: a vireo-vmm start needs one machine type, not all 120 (and
+ * their class_init). G_TYPE_INVALID when no table row has that name. */
+static GType
+register_named(const char *name)
+{
+    char buf[64];
+    for (gsize i = 0; i < G_N_ELEMENTS(versions); i++) {
+        const VireoMachineVersion *v = &versions[i];
+        gboolean newest = v->major == NEWEST_MAJOR && v->minor == NEWEST_MINOR;
+        gboolean match;
+        if (!name) {
+            match = newest && v->family == VIREO_MACHINE_FAMILY_I440FX;
+        } else if (newest && g_str_equal(name, v->family == VIREO_MACHINE_FAMILY_I440FX
+                                         ? "pc" : "q35")) {
+            match = TRUE;       /* the alias (version_class_init) */
+        } else {
+            g_snprintf(buf, sizeof(buf), "%s%u.%u", family_prefix[v->family],
+                       v->major, v->minor);
+            match = g_str_equal(name, buf);
+        }
+        if (match)
+            return register_version(v);
+    }
+    for (gsize i = 0; name && i < G_N_ELEMENTS(distros); i++) {
+        for (VireoMachineFamily f = VIREO_MACHINE_FAMILY_I440FX;
+             f <= VIREO_MACHINE_FAMILY_Q35; f++) {
+            if (!(f == VIREO_MACHINE_FAMILY_I440FX ? distros[i].i440fx : distros[i].q35))
+                continue;
+            g_snprintf(buf, sizeof(buf), "%s%s", family_prefix[f], distros[i].suffix);
+            if (g_str_equal(name, buf)) {
+                register_distro(&distros[i], f);
+                g_autofree char *tname = machine_type_gtype_name(buf);
+                return g_type_from_name(tname);
+            }
+        }
+    }
+    return G_TYPE_INVALID;
+}
+
 VireoMachineClass *
 vireo_machine_select(const char *name, GError **error)
 {
-    g_autoptr(GPtrArray) list = vireo_machine_class_list();
-    for (guint i = 0; i < list->len; i++) {
-        VireoMachineClass *klass = list->pdata[i];
+    GType t = register_named(name);
+    if (t != G_TYPE_INVALID) {
+        VireoMachineClass *klass = g_type_class_ref(t);
+        /* what the search of vireo_machine_class_list() would find */
         if (name ? (g_str_equal(klass->name, name) ||
                     (klass->alias && g_str_equal(klass->alias, name)))
                  : klass->is_default)
