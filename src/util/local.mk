@@ -7,3 +7,7 @@ src_util_libvireo_util_a_SOURCES = \
 	src/util/vireo-startup.c src/util/vireo-startup.h \
 	src/util/vireo-xml.c src/util/vireo-xml.h
 
+# ICU's converter functions, always failing, for libxml2.a (configure
+# --enable-static-libxml2): linked only into the installed programs.
+noinst_LIBRARIES += src/util/libvireo-noicu.a
+src_util_libvireo_noicu_a_SOURCES = src/util/vireo-noicu.c
