@@ -10,4 +10,4 @@ src_vireo_SOURCES = src/cli/vireo.c src/cli/vireo-cli.h \
 	src/cli/qmp-client.c src/cli/qmp-client.h \
 	src/cli/events.c src/cli/events.h \
 	src/cli/console.c src/cli/console.h
-src_vireo_LDADD = $(KVM_LIBS)
+src_vireo_LDADD = $(KVM_A) $(INSTALLED_SYS_LIBS)
