@@ -49,6 +49,7 @@ tiny_pvh_entry32:
     .section .text.entry, "ax"
     .code64
 tiny_pvh_entry64:
+    mov %edi, %edi              /* upper half undefined after 32-bit mode */
     mov $TINY_BOOT_PVH, %esi
     jmp 1f
 
