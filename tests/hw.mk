@@ -42,3 +42,13 @@ TESTS += tests/test-hw-misc
 tests_test_hw_misc_SOURCES = tests/test-hw-misc.c $(HW_HARNESS)
 tests_test_hw_misc_CPPFLAGS = $(HW_TEST_CPPFLAGS)
 tests_test_hw_misc_LDADD = $(HW_LIBS)
+
+# the split irqchip's user-space models: 8259 pair, IOAPIC, 8254 PIT
+check_PROGRAMS += tests/test-hw-irq tests/test-hw-pit
+TESTS += tests/test-hw-irq tests/test-hw-pit
+tests_test_hw_irq_SOURCES = tests/test-hw-irq.c $(HW_HARNESS)
+tests_test_hw_irq_CPPFLAGS = $(HW_TEST_CPPFLAGS)
+tests_test_hw_irq_LDADD = $(HW_LIBS)
+tests_test_hw_pit_SOURCES = tests/test-hw-pit.c $(HW_HARNESS)
+tests_test_hw_pit_CPPFLAGS = $(HW_TEST_CPPFLAGS)
+tests_test_hw_pit_LDADD = $(HW_LIBS)

@@ -82,9 +82,6 @@ vireo_device_create(const VireoHwContext *hw, const VireoDeviceDesc *desc,
                     GError **error)
 {
     GType type = vireo_device_type_for_kind(desc->kind);
-    g_autoptr(VireoDevice) dev = NULL;
-    VireoDevicePrivate *priv;
-    VireoDeviceClass *klass;
 
     if (type == G_TYPE_INVALID) {
         vireo_error_set(error, VIREO_ERR_CONFIG_UNSUPPORTED,
@@ -93,6 +90,19 @@ vireo_device_create(const VireoHwContext *hw, const VireoDeviceDesc *desc,
                         desc->model ? desc->model : "?");
         return NULL;
     }
+    return vireo_device_create_type(type, hw, desc, error);
+}
+
+VireoDevice *
+vireo_device_create_type(GType type, const VireoHwContext *hw,
+                         const VireoDeviceDesc *desc, GError **error)
+{
+    g_autoptr(VireoDevice) dev = NULL;
+    VireoDevicePrivate *priv;
+    VireoDeviceClass *klass;
+
+    g_return_val_if_fail(g_type_is_a(type, VIREO_TYPE_DEVICE) &&
+                         !G_TYPE_IS_ABSTRACT(type), NULL);
     dev = g_object_new(type, NULL);
     priv = vireo_device_get_instance_private(dev);
     priv->hw = *hw;
@@ -114,6 +124,14 @@ vireo_device_reset(VireoDevice *dev)
     VireoDeviceClass *klass = VIREO_DEVICE_GET_CLASS(dev);
     if (klass->reset)
         klass->reset(dev);
+}
+
+void
+vireo_device_set_running(VireoDevice *dev, gboolean running)
+{
+    VireoDeviceClass *klass = VIREO_DEVICE_GET_CLASS(dev);
+    if (klass->set_running)
+        klass->set_running(dev, running);
 }
 
 const VireoDeviceDesc *

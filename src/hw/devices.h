@@ -17,6 +17,9 @@ GType vireo_rtc_get_type(void);
 GType vireo_i8042_get_type(void);
 GType vireo_debugcon_get_type(void);
 GType vireo_panic_get_type(void);
+GType vireo_pic_get_type(void);
+GType vireo_ioapic_get_type(void);
+GType vireo_pit_get_type(void);
 
 #define VIREO_HW_DEVICE_TYPES \
     vireo_device_get_type, \
@@ -25,4 +28,7 @@ GType vireo_panic_get_type(void);
     vireo_rtc_get_type, \
     vireo_i8042_get_type, \
     vireo_debugcon_get_type, \
-    vireo_panic_get_type,
+    vireo_panic_get_type, \
+    vireo_pic_get_type, \
+    vireo_ioapic_get_type, \
+    vireo_pit_get_type,

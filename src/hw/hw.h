@@ -55,13 +55,24 @@ typedef struct {
     VireoBus *bus;
     const VireoMachineDesc *desc;
     GMainContext *main_context;
-    /* Raise/lower a GSI (KVM_IRQ_LINE). Safe from any thread. */
+    /* Raise/lower an interrupt line. Below 16 an ISA IRQ (8259 input and
+     * IOAPIC pin, IRQ0 on pin 2 as the MADT says), else an IOAPIC pin; the
+     * VMM feeds it to its VireoIrqChip (irqchip.h). Safe from any thread. */
     void (*set_irq)(void *opaque, guint gsi, gboolean level);
     /* Guest-initiated power-off/reset/panic; safe from vCPU threads. */
     void (*request)(void *opaque, VireoVmRequest req);
     /* Host pointer for guest-physical [gpa, gpa+len), NULL when outside RAM. */
     guint8 *(*gpa_to_hva)(void *opaque, guint64 gpa, guint64 len);
-    void *opaque;                   /* passed to the three callbacks */
+    /* Split irqchip: the LAPICs are KVM's, the 8259 and IOAPIC models
+     * src/hw's. The interrupt controllers call these; NULL is allowed.
+     * Deliver an MSI (address, data) to the LAPICs (KVM_SIGNAL_MSI). */
+    void (*signal_msi)(void *opaque, guint64 addr, guint32 data);
+    /* IOAPIC pin gsi now sends this MSI (KVM_SET_GSI_ROUTING): KVM learns
+     * which vectors are level-triggered and exits on their EOI. */
+    void (*set_msi_route)(void *opaque, guint gsi, guint64 addr, guint32 data);
+    /* The 8259's INT output went high: vCPU 0 should take the ExtINT. */
+    void (*extint_notify)(void *opaque);
+    void *opaque;                   /* passed to every callback */
 } VireoHwContext;
 
 /* ---- the device base type --------------------------------------------- */
@@ -78,6 +89,9 @@ struct _VireoDeviceClass {
                         const VireoDeviceDesc *desc, GError **error);
     void (*reset)(VireoDevice *dev);    /* machine reset */
     void (*unrealize)(VireoDevice *dev);
+    /* The VM stops (QMP stop) or runs again: devices keeping guest time
+     * (the PIT) freeze it. Devices start running. */
+    void (*set_running)(VireoDevice *dev, gboolean running);
 };
 
 /* The GType registered for kind, or G_TYPE_INVALID. Walks the subclasses
@@ -89,10 +103,16 @@ GType vireo_device_type_for_kind(VireoDeviceKind kind);
 /* g_object_new + realize; NULL with *error on failure. */
 VireoDevice *vireo_device_create(const VireoHwContext *hw,
                                  const VireoDeviceDesc *desc, GError **error);
+/* The same for a given type: models the description does not list (the
+ * 8259 and IOAPIC, created by VireoIrqChip). desc must outlive the device. */
+VireoDevice *vireo_device_create_type(GType type, const VireoHwContext *hw,
+                                      const VireoDeviceDesc *desc, GError **error);
 const VireoDeviceDesc *vireo_device_get_desc(VireoDevice *dev);
 const VireoHwContext *vireo_device_get_hw(VireoDevice *dev);
 /* Machine reset of one device (class->reset). */
 void vireo_device_reset(VireoDevice *dev);
+/* QMP stop/cont of the VM (class->set_running). */
+void vireo_device_set_running(VireoDevice *dev, gboolean running);
 /* For models: drive the description's GSI (nothing when gsi < 0), and ask
  * the machine for a power-off/reset/panic. Safe from vCPU threads. */
 void vireo_device_set_irq(VireoDevice *dev, gboolean level);

@@ -12,4 +12,8 @@ src_hw_libvireo_hw_a_SOURCES = \
 	src/hw/rtc.c src/hw/rtc.h \
 	src/hw/i8042.c src/hw/i8042.h \
 	src/hw/debugcon.c src/hw/debugcon.h \
-	src/hw/panic.c
+	src/hw/panic.c \
+	src/hw/pic.c src/hw/pic.h \
+	src/hw/ioapic.c src/hw/ioapic.h \
+	src/hw/irqchip.c src/hw/irqchip.h \
+	src/hw/pit.c src/hw/pit.h

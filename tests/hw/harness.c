@@ -36,6 +36,37 @@ harness_set_irq(void *opaque, guint gsi, gboolean level)
 }
 
 static void
+harness_signal_msi(void *opaque, guint64 addr, guint32 data)
+{
+    HwHarness *h = opaque;
+    HwMsi m = { addr, data };
+    g_mutex_lock(&h->lock);
+    g_array_append_val(h->msis, m);
+    g_mutex_unlock(&h->lock);
+}
+
+static void
+harness_set_msi_route(void *opaque, guint gsi, guint64 addr, guint32 data)
+{
+    HwHarness *h = opaque;
+    g_assert_cmpuint(gsi, <, HW_HARNESS_GSIS);
+    g_mutex_lock(&h->lock);
+    h->route_addr[gsi] = addr;
+    h->route_data[gsi] = data;
+    h->route_updates++;
+    g_mutex_unlock(&h->lock);
+}
+
+static void
+harness_extint_notify(void *opaque)
+{
+    HwHarness *h = opaque;
+    g_mutex_lock(&h->lock);
+    h->extint_notifies++;
+    g_mutex_unlock(&h->lock);
+}
+
+static void
 harness_request(void *opaque, VireoVmRequest req)
 {
     HwHarness *h = opaque;
@@ -86,6 +117,7 @@ hw_harness_new(void)
     h->bus = vireo_bus_new();
     h->ctx = g_main_context_new();
     h->requests = g_array_new(FALSE, FALSE, sizeof(VireoVmRequest));
+    h->msis = g_array_new(FALSE, FALSE, sizeof(HwMsi));
     h->desc.name = g_strdup("harness");
     h->desc.devices = g_ptr_array_new_with_free_func(harness_device_desc_free);
     h->desc.cpu.vcpus = g_ptr_array_new_with_free_func(harness_vcpu_free);
@@ -102,6 +134,9 @@ hw_harness_new(void)
     h->hw.set_irq = harness_set_irq;
     h->hw.request = harness_request;
     h->hw.gpa_to_hva = harness_gpa_to_hva;
+    h->hw.signal_msi = harness_signal_msi;
+    h->hw.set_msi_route = harness_set_msi_route;
+    h->hw.extint_notify = harness_extint_notify;
     h->hw.opaque = h;
     hw_harness_set_vcpus(h, 1, 1, (const guint32[]){ 0 });
     return h;
@@ -115,6 +150,7 @@ hw_harness_free(HwHarness *h)
     g_free(h->desc.name);
     g_free(h->desc.clock.timezone);
     g_array_unref(h->requests);
+    g_array_unref(h->msis);
     vireo_bus_free(h->bus);
     g_main_context_unref(h->ctx);
     g_free(h->ram);
@@ -170,6 +206,42 @@ hw_irq(HwHarness *h, guint gsi)
     v = h->irq[gsi];
     g_mutex_unlock(&h->lock);
     return v;
+}
+
+guint
+hw_msi_count(HwHarness *h)
+{
+    guint n;
+    g_mutex_lock(&h->lock);
+    n = h->msis->len;
+    g_mutex_unlock(&h->lock);
+    return n;
+}
+
+HwMsi
+hw_msi(HwHarness *h, guint i)
+{
+    HwMsi m;
+    g_mutex_lock(&h->lock);
+    g_assert_cmpuint(i, <, h->msis->len);
+    m = g_array_index(h->msis, HwMsi, i);
+    g_mutex_unlock(&h->lock);
+    return m;
+}
+
+void
+hw_mmio_write32(HwHarness *h, guint64 addr, guint32 v)
+{
+    guint8 b[4] = { v, v >> 8, v >> 16, v >> 24 };
+    g_assert_true(vireo_bus_mmio(h->bus, addr, b, 4, TRUE));
+}
+
+guint32
+hw_mmio_read32(HwHarness *h, guint64 addr)
+{
+    guint8 b[4] = { 0 };
+    g_assert_true(vireo_bus_mmio(h->bus, addr, b, 4, FALSE));
+    return b[0] | b[1] << 8 | b[2] << 16 | (guint32) b[3] << 24;
 }
 
 guint

@@ -17,7 +17,18 @@ typedef struct {
     GArray *requests;                   /* VireoVmRequest, in order */
     guint8 *ram;
     guint64 ram_size;
+    /* split irqchip side: what the PIC/IOAPIC models asked of "KVM" */
+    GArray *msis;                       /* HwMsi, in order */
+    guint64 route_addr[HW_HARNESS_GSIS];
+    guint32 route_data[HW_HARNESS_GSIS];
+    guint route_updates;
+    guint extint_notifies;
 } HwHarness;
+
+typedef struct {
+    guint64 addr;
+    guint32 data;
+} HwMsi;
 
 /* A description with src/machine's platform for an ACPI i440fx domain
  * (PM at 0x600, SCI 9, reset at 0xcf9), no devices and one vCPU. */
@@ -33,6 +44,11 @@ VireoDeviceDesc *hw_harness_add_desc(HwHarness *h, VireoDeviceKind kind,
 VireoDevice *hw_harness_create(HwHarness *h, const VireoDeviceDesc *desc);
 
 gboolean hw_irq(HwHarness *h, guint gsi);
+/* MSIs signalled so far; the i-th one. */
+guint hw_msi_count(HwHarness *h);
+HwMsi hw_msi(HwHarness *h, guint i);
+void hw_mmio_write32(HwHarness *h, guint64 addr, guint32 v);
+guint32 hw_mmio_read32(HwHarness *h, guint64 addr);
 guint hw_raises(HwHarness *h, guint gsi);
 guint hw_request_count(HwHarness *h, VireoVmRequest req);
 
