@@ -360,7 +360,9 @@ def check_tiny(builddir):
             print("1..0 # SKIP " + why)
             return 0
         have_qemu = shutil.which(QEMU) is not None
-        tests = []
+        tests, skips = [], []
+        if not have_qemu:
+            skips.append("%s not installed" % QEMU)
 
         def boots(cmd, what):
             open(s.serial, "w").close()
@@ -390,15 +392,33 @@ def check_tiny(builddir):
             ok = wait_for_line(cmd, s.serial, TINY_NO_RSDP, 30)
             tests.append((ok, "qemu microvm acpi=off: tiny.elf reports no RSDP",
                           "serial %r" % open(s.serial, errors="replace").read()[-300:]))
+        # tiny's \_S5 walk (not only its fallback scan) on every DSDT vireo
+        # builds in tests/hw/acpi-dump's configurations.
+        dump = os.path.join(builddir, "tests", "hw", "acpi-dump")
+        amltest = os.path.join(builddir, "tests", "guest", "tiny-aml-test")
+        if os.access(dump, os.X_OK) and os.access(amltest, os.X_OK):
+            files, diag = [], ""
+            for conf in subprocess.run([dump, "--list"], capture_output=True, text=True).stdout.split():
+                d = os.path.join(tmp, "acpi-" + conf)
+                os.mkdir(d)
+                r = subprocess.run([dump, conf, d], capture_output=True, text=True)
+                if r.returncode != 0:
+                    diag += "acpi-dump %s: %s\n" % (conf, r.stderr.strip())
+                files.append(os.path.join(d, "DSDT.dat"))
+            r = subprocess.run([amltest] + files, capture_output=True, text=True)
+            bad = [l for l in r.stdout.splitlines() if l.startswith("not ok")]
+            tests.append((files and not diag and r.returncode == 0 and not bad,
+                          "tiny's AML walk finds \\_S5 in vireo's DSDT for %d acpi-dump configurations" % len(files),
+                          diag + "\n".join(bad)))
+        else:
+            skips.append("tests/hw/acpi-dump or tests/guest/tiny-aml-test not built")
         for i, (ok, name, diag) in enumerate(tests, 1):
             print("%s %d - %s" % ("ok" if ok else "not ok", i, name))
             if not ok:
-                print("# " + diag)
-        if not have_qemu:
-            print("ok %d # SKIP %s not installed" % (len(tests) + 1, QEMU))
-            print("1..%d" % (len(tests) + 1))
-        else:
-            print("1..%d" % len(tests))
+                print("# " + diag.replace("\n", "\n# "))
+        for i, why in enumerate(skips, len(tests) + 1):
+            print("ok %d # SKIP %s" % (i, why))
+        print("1..%d" % (len(tests) + len(skips)))
     return 0
 
 

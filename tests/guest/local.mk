@@ -34,6 +34,12 @@ tests/guest/tiny-entry.guest.o: $(top_srcdir)/tests/guest/tiny-entry.S
 	$(AM_V_CC)$(CC) $(GUEST_CFLAGS) -c -o $@ $<
 tests/guest/tiny.elf: $(TINY_OBJS) $(top_srcdir)/tests/guest/guest.ld
 	$(AM_V_CCLD)$(CC) $(GUEST_CFLAGS) $(GUEST_LINK_FLAGS) -o $@ $(TINY_OBJS)
+# tiny.c's AML reading (\_S5 walk and scan), run on the host: TAP. It
+# includes tiny.c, which is therefore not in its SOURCES.
+check_PROGRAMS += tests/guest/tiny-aml-test
+TESTS += tests/guest/tiny-aml-test
+tests_guest_tiny_aml_test_SOURCES = tests/guest/tiny-aml-test.c
+tests_guest_tiny_aml_test_CPPFLAGS = -I$(top_srcdir)/tests/guest
 
 # Installed so `vireo` users can boot them: <kernel>.../guests/hello.elf.
 guestsdir = $(pkglibexecdir)/guests
