@@ -1,6 +1,7 @@
 # tests for src/cli: TAP scripts, each under its own
 # vireo:///embed?root=$(mktemp -d) store (tests/cli/lib.sh).
 CLI_TESTS = tests/cli/store.sh tests/cli/lifecycle.sh tests/cli/events.sh \
+	tests/cli/readiness.sh \
 	tests/cli/concurrency.sh tests/cli/console.sh tests/cli/virsh-compare.sh \
 	tests/cli/verbs.sh
 TESTS += $(CLI_TESTS)

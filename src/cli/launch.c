@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/inotify.h>
@@ -87,13 +88,14 @@ vmm_argv(VireoStore *store, const char *name, gboolean paused)
 }
 
 static void
-redirect_stdio(const char *log)
+redirect_stdio_null(void)
 {
     int null = open("/dev/null", O_RDWR);
-    int out = log ? open(log, O_WRONLY | O_APPEND | O_CREAT, 0600) : null;
     dup2(null, 0);
-    dup2(out, 1);
-    dup2(out, 2);
+    dup2(null, 1);
+    dup2(null, 2);
+    if (null > 2)
+        close(null);
 }
 
 static void
@@ -103,17 +105,50 @@ write_line(int fd, const char *text)
         g_debug("cannot report to the starting vireo: %s", g_strerror(errno));
 }
 
-/* An inotify watch for files created in the run directory (-1 if none). */
+/* An inotify watch for files created in (or renamed into) the run
+ * directory, -1 if none. Set up before the VMM starts, so no event is
+ * missed. */
 static int
 watch_run_dir(const char *mon)
 {
     g_autofree char *dir = g_path_get_dirname(mon);
     int fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
-    if (fd >= 0 && inotify_add_watch(fd, dir, IN_CREATE) < 0) {
+    if (fd >= 0 && inotify_add_watch(fd, dir, IN_CREATE | IN_MOVED_TO) < 0) {
         close(fd);
         fd = -1;
     }
     return fd;
+}
+
+/* Starts vireo-vmm with stdin on /dev/null and stdout/stderr appended to
+ * the log. posix_spawn (a vfork in glibc) does not copy the monitor's
+ * page tables as fork would, and reports a failed exec as its result;
+ * that failure goes into the log as the VMM's own start-up errors do. */
+static pid_t
+spawn_vmm(char **argv, const char *logfile)
+{
+    posix_spawn_file_actions_t fa;
+    pid_t pid = -1;
+    int rc;
+
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 1, logfile,
+                                     O_WRONLY | O_APPEND | O_CREAT, 0600);
+    posix_spawn_file_actions_adddup2(&fa, 1, 2);
+    rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (rc != 0) {
+        g_autofree char *msg = g_strdup_printf(_("cannot execute %s: %s\n"),
+                                               argv[0], g_strerror(rc));
+        int log = open(logfile, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+        if (log >= 0) {
+            vireo_write_all(log, msg, strlen(msg));
+            close(log);
+        }
+        return -1;
+    }
+    return pid;
 }
 
 /* Sleeps until something is created in the run directory or the VMM
@@ -130,16 +165,18 @@ wait_for_change(int ino, int pidfd, int wait_ms)
             ;
 }
 
-/* Waits until the VMM serves its monitor socket, or exits. Instead of
- * retrying connect() after sleeps, it wakes when the socket file appears
- * (inotify) or the VMM exits (pidfd); between bind() and listen() connect
- * is refused, so once the file exists it retries every millisecond. The
- * 50 ms cap covers a missing inotify or pidfd. */
+/* Waits until the VMM answers on its monitor socket (its QMP greeting),
+ * or exits. Instead of retrying connect() after sleeps, it wakes when a
+ * file appears in the run directory (inotify: the socket, then the
+ * pidfile, which vireo-vmm writes once both sockets listen) or the VMM
+ * exits (pidfd). Between bind() and listen() connect is refused, so while
+ * the socket file exists it retries every millisecond. The 50 ms cap
+ * covers a missing inotify or pidfd. Capabilities are negotiated by the
+ * caller, after it has reported the VMM ready. */
 static VireoQmpClient *
-monitor_wait_ready(const char *mon, pid_t vmm, int *status)
+monitor_wait_ready(const char *mon, int ino, pid_t vmm, int *status)
 {
     gint64 deadline = g_get_monotonic_time() + 30 * G_USEC_PER_SEC;
-    int ino = watch_run_dir(mon);
     int pidfd = (int)syscall(SYS_pidfd_open, vmm, 0);
     VireoQmpClient *qmp = NULL;
     gboolean exited = FALSE;
@@ -147,12 +184,10 @@ monitor_wait_ready(const char *mon, pid_t vmm, int *status)
     while (g_get_monotonic_time() < deadline) {
         if ((exited = waitpid(vmm, status, WNOHANG) == vmm))
             break;
-        if ((qmp = vireo_qmp_client_connect(mon, 10000, NULL)))
+        if ((qmp = vireo_qmp_client_open(mon, 10000, NULL)))
             break;
         wait_for_change(ino, pidfd, g_file_test(mon, G_FILE_TEST_EXISTS) ? 1 : 50);
     }
-    if (ino >= 0)
-        close(ino);
     if (pidfd >= 0)
         close(pidfd);
     if (!qmp && !exited) {
@@ -215,22 +250,20 @@ monitor_main(VireoStore *store, const char *name, const char *uuid,
     g_autoptr(VireoQmpClient) qmp = NULL;
     char state;
     guint64 start = 0, cpu;
-    int status = 0;
+    int status = 127 << 8;
+    int ino;
     pid_t vmm;
 
-    redirect_stdio(NULL);
-    vmm = fork();
-    if (vmm == 0) {
-        redirect_stdio(logfile);
-        execv(argv[0], argv);
-        fprintf(stderr, _("cannot execute %s: %s\n"), argv[0], g_strerror(errno));
-        _exit(127);
-    }
-    if (vmm < 0 || !(qmp = monitor_wait_ready(mon, vmm, &status))) {
+    redirect_stdio_null();
+    ino = watch_run_dir(mon);
+    vmm = spawn_vmm(argv, logfile);
+    if (vmm < 0 || !(qmp = monitor_wait_ready(mon, ino, vmm, &status))) {
         g_autofree char *msg = g_strdup_printf("FAIL %d\n", status);
         write_line(ready_fd, msg);
         _exit(1);
     }
+    if (ino >= 0)
+        close(ino);
     proc_stat(vmm, &state, &start, &cpu);
     {
         g_autofree char *msg = g_strdup_printf("OK %d %" G_GUINT64_FORMAT " %d\n",
@@ -238,11 +271,15 @@ monitor_main(VireoStore *store, const char *name, const char *uuid,
         write_line(ready_fd, msg);
         close(ready_fd);
     }
-    /* after the report, so start does not wait for a QMP round trip; a
-     * console attached before the file exists asks the VMM itself */
-    monitor_record_pty(store, name, qmp);
+    /* After the report, so start does not wait for these round trips:
+     * the VMM answered (its greeting), which is what start promises. A
+     * console attached before the pty file exists asks the VMM itself. */
+    if (!vireo_qmp_client_negotiate(qmp, NULL))
+        g_clear_pointer(&qmp, vireo_qmp_client_free);
+    if (qmp)
+        monitor_record_pty(store, name, qmp);
     for (;;) {
-        g_autoptr(JsonObject) msg = vireo_qmp_client_read(qmp, -1, NULL);
+        g_autoptr(JsonObject) msg = qmp ? vireo_qmp_client_read(qmp, -1, NULL) : NULL;
         if (!msg)
             break;
         if (json_object_has_member(msg, "event"))
@@ -254,8 +291,12 @@ monitor_main(VireoStore *store, const char *name, const char *uuid,
     _exit(0);
 }
 
-/* Forks the monitor twice removed (so it is nobody's zombie) in its own
- * session (so a terminal hang-up does not reach the VMM). */
+/* Forks the monitor in its own session (so a terminal hang-up does not
+ * reach the VMM). One fork, not the classic two: the starting vireo exits
+ * right after the report, and the monitor is then re-parented to init (or
+ * the nearest subreaper), which reaps it. Only a vireo that stays (start
+ * --console) is its parent for longer, and the monitor ends with the VMM,
+ * when that console ends too. */
 static int
 spawn_monitor(VireoStore *store, const char *name, const char *uuid,
               const char *token, char **argv, GError **error)
@@ -275,8 +316,6 @@ spawn_monitor(VireoStore *store, const char *name, const char *uuid,
         close(fds[0]);
         vireo_store_forget_locks(store);
         setsid();
-        if (fork() != 0)
-            _exit(0);
         monitor_main(store, name, uuid, token, argv, fds[1]);
     }
     close(fds[1]);
@@ -286,24 +325,24 @@ spawn_monitor(VireoStore *store, const char *name, const char *uuid,
                               _("cannot fork"));
         return -1;
     }
-    while (waitpid(child, NULL, 0) < 0 && errno == EINTR)
-        ;
     return fds[0];
 }
 
+/* The monitor's one line ("OK ..." or "FAIL ..."); empty if it died. */
 static char *
 read_report(int fd)
 {
     GString *s = g_string_new(NULL);
-    char c;
+    char buf[128];
     ssize_t n;
-    while ((n = read(fd, &c, 1)) > 0 || (n < 0 && errno == EINTR)) {
-        if (n > 0 && c == '\n')
-            break;
+
+    while (!memchr(s->str, '\n', s->len) &&
+           ((n = read(fd, buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR)))
         if (n > 0)
-            g_string_append_c(s, c);
-    }
+            g_string_append_len(s, buf, n);
     close(fd);
+    if (memchr(s->str, '\n', s->len))
+        g_string_truncate(s, (char *)memchr(s->str, '\n', s->len) - s->str);
     return g_string_free(s, FALSE);
 }
 

@@ -186,11 +186,10 @@ vireo_qmp_client_execute(VireoQmpClient *client, const char *command,
 }
 
 VireoQmpClient *
-vireo_qmp_client_connect(const char *path, int timeout_ms, GError **error)
+vireo_qmp_client_open(const char *path, int timeout_ms, GError **error)
 {
     g_autoptr(VireoQmpClient) client = g_new0(VireoQmpClient, 1);
     g_autoptr(JsonObject) greeting = NULL;
-    g_autoptr(JsonNode) ret = NULL;
 
     client->buf = g_string_new(NULL);
     if ((client->fd = connect_unix(path, error)) < 0)
@@ -202,7 +201,23 @@ vireo_qmp_client_connect(const char *path, int timeout_ms, GError **error)
                         _("monitor did not send a QMP greeting"));
         return NULL;
     }
-    if (!(ret = vireo_qmp_client_execute(client, "qmp_capabilities", NULL, error)))
+    return g_steal_pointer(&client);
+}
+
+gboolean
+vireo_qmp_client_negotiate(VireoQmpClient *client, GError **error)
+{
+    g_autoptr(JsonNode) ret = vireo_qmp_client_execute(client, "qmp_capabilities",
+                                                       NULL, error);
+    return ret != NULL;
+}
+
+VireoQmpClient *
+vireo_qmp_client_connect(const char *path, int timeout_ms, GError **error)
+{
+    g_autoptr(VireoQmpClient) client = vireo_qmp_client_open(path, timeout_ms, error);
+
+    if (!client || !vireo_qmp_client_negotiate(client, error))
         return NULL;
     return g_steal_pointer(&client);
 }

@@ -10,6 +10,12 @@ typedef struct _VireoQmpClient VireoQmpClient;
  * capabilities. Gives up after timeout_ms. */
 VireoQmpClient *vireo_qmp_client_connect(const char *path, int timeout_ms,
                                          GError **error);
+/* The two halves of vireo_qmp_client_connect: connect and read the
+ * greeting (the server answers: its main loop runs), then negotiate
+ * capabilities (needed before commands and events). */
+VireoQmpClient *vireo_qmp_client_open(const char *path, int timeout_ms,
+                                      GError **error);
+gboolean vireo_qmp_client_negotiate(VireoQmpClient *client, GError **error);
 void vireo_qmp_client_free(VireoQmpClient *client);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VireoQmpClient, vireo_qmp_client_free)
 

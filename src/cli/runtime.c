@@ -539,33 +539,77 @@ wait_gone_polling(gint64 pid, guint64 start, gint64 deadline)
     return TRUE;
 }
 
+/* A pidfd of the VMM (pid with that start time): opened, then checked
+ * against /proc, so it is known to be the VMM's and not a process that
+ * reused its pid. -1 with *gone set when the VMM is no longer there; -1
+ * with *gone unset when the kernel has no pidfd_open (before 5.3). */
+static int
+vmm_pidfd(gint64 pid, guint64 start, gboolean *gone)
+{
+    int fd = pid > 0 ? (int)syscall(SYS_pidfd_open, (pid_t)pid, 0) : -1;
+
+    *gone = FALSE;
+    if (fd < 0 && (pid <= 0 || errno == ESRCH)) {
+        *gone = TRUE;
+        return -1;
+    }
+    if (fd < 0)
+        return -1;
+    if (!vmm_alive(pid, start, NULL)) {
+        close(fd);
+        *gone = TRUE;
+        return -1;
+    }
+    return fd;
+}
+
+/* TRUE once the process of pidfd has exited (the pidfd turns readable the
+ * moment it does, so the wait ends exactly then), FALSE after timeout_ms. */
+static gboolean
+pidfd_wait(int fd, int timeout_ms)
+{
+    gint64 deadline = g_get_monotonic_time() + timeout_ms * 1000LL;
+
+    for (;;) {
+        struct pollfd pfd = { .fd = fd, .events = POLLIN };
+        gint64 left = deadline - g_get_monotonic_time();
+        int n;
+
+        if (left <= 0)
+            return FALSE;
+        n = poll(&pfd, 1, (int)MAX(1, (left + 999) / 1000));
+        if (n > 0)
+            return TRUE;
+        if (n < 0 && errno != EINTR)
+            return FALSE;
+    }
+}
+
 /* TRUE once the VMM (pid with that start time) is gone, FALSE after
- * timeout_ms. A pidfd turns readable the moment the process exits, so
- * the wait ends exactly then instead of at the next poll of /proc. */
+ * timeout_ms. */
 static gboolean
 wait_gone(gint64 pid, guint64 start, int timeout_ms)
 {
-    gint64 deadline = g_get_monotonic_time() + timeout_ms * 1000LL;
-    int fd = (int)syscall(SYS_pidfd_open, (pid_t)pid, 0);
-    gboolean gone = FALSE;
+    gboolean gone;
+    int fd = vmm_pidfd(pid, start, &gone);
 
     if (fd < 0)
-        return errno == ESRCH || wait_gone_polling(pid, start, deadline);
-    /* checked after opening: the pidfd is then known to be the VMM's and
-     * not a process that reused its pid */
-    while (!(gone = !vmm_alive(pid, start, NULL))) {
-        struct pollfd pfd = { .fd = fd, .events = POLLIN };
-        gint64 left = deadline - g_get_monotonic_time();
-        if (left <= 0)
-            break;
-        int n = poll(&pfd, 1, (int)MAX(1, left / 1000));
-        if (n < 0 && errno != EINTR)
-            break;
-        if (n > 0)
-            g_usleep(100);  /* exited, /proc not yet saying so: no busy loop */
-    }
+        return gone || wait_gone_polling(pid, start,
+                                         g_get_monotonic_time() + timeout_ms * 1000LL);
+    gone = pidfd_wait(fd, timeout_ms);
     close(fd);
     return gone;
+}
+
+/* Sends sig to the VMM through its pidfd when there is one, so the signal
+ * cannot reach a process that reused the pid since it was checked. */
+static void
+vmm_signal(int pidfd, gint64 pid, int sig)
+{
+    if (pidfd >= 0 && syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) == 0)
+        return;
+    if (pidfd < 0)
+        kill((pid_t)pid, sig);
 }
 
 gboolean
@@ -589,8 +633,10 @@ vireo_dom_destroy(VireoStore *store, VireoDom *dom, gboolean graceful,
 {
     g_autoptr(GKeyFile) kf = run_info_load(store, dom->name);
     g_autofree char *marker = vireo_store_run_path(store, dom->name, "destroying");
-    gint64 pid;
+    gint64 pid, deadline;
     guint64 start;
+    gboolean gone = FALSE;
+    int fd;
 
     if (!kf) {
         vireo_error_set(error, VIREO_ERR_OPERATION_INVALID, "%s",
@@ -599,25 +645,36 @@ vireo_dom_destroy(VireoStore *store, VireoDom *dom, gboolean graceful,
     }
     pid = g_key_file_get_int64(kf, RUN_GROUP, "vmm_pid", NULL);
     start = g_key_file_get_uint64(kf, RUN_GROUP, "vmm_start", NULL);
-    g_file_set_contents(marker, "", 0, NULL);
-    if (vmm_alive(pid, start, NULL)) {
+    vireo_store_write_runtime_file(marker, "", 0, NULL);
+    fd = vmm_pidfd(pid, start, &gone);
+    if (fd < 0 && !gone)
+        gone = !vmm_alive(pid, start, NULL);   /* no pidfd_open: /proc */
+    if (!gone) {
         /* libvirt's virProcessKillPainfully: SIGTERM, 10 s, then SIGKILL */
-        kill(pid, SIGTERM);
-        if (!wait_gone(pid, start, 10000)) {
-            if (graceful) {
-                g_unlink(marker);
-                vireo_error_set_errno(error, VIREO_ERR_SYSTEM_ERROR, EBUSY,
-                                      _("Failed to terminate process %d with SIGTERM"),
-                                      (int)pid);
-                return FALSE;
-            }
-            kill(pid, SIGKILL);
-            if (!wait_gone(pid, start, 5000)) {
-                vireo_error_set_errno(error, VIREO_ERR_SYSTEM_ERROR, EBUSY,
-                                      _("Failed to terminate process %d with SIGKILL"),
-                                      (int)pid);
-                return FALSE;
-            }
+        vmm_signal(fd, pid, SIGTERM);
+        deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+        gone = fd >= 0 ? pidfd_wait(fd, 10000) : wait_gone_polling(pid, start, deadline);
+        if (!gone && graceful) {
+            if (fd >= 0)
+                close(fd);
+            g_unlink(marker);
+            vireo_error_set_errno(error, VIREO_ERR_SYSTEM_ERROR, EBUSY,
+                                  _("Failed to terminate process %d with SIGTERM"),
+                                  (int)pid);
+            return FALSE;
+        }
+        if (!gone) {
+            vmm_signal(fd, pid, SIGKILL);
+            deadline = g_get_monotonic_time() + 5 * G_USEC_PER_SEC;
+            gone = fd >= 0 ? pidfd_wait(fd, 5000) : wait_gone_polling(pid, start, deadline);
+        }
+        if (fd >= 0)
+            close(fd);
+        if (!gone) {
+            vireo_error_set_errno(error, VIREO_ERR_SYSTEM_ERROR, EBUSY,
+                                  _("Failed to terminate process %d with SIGKILL"),
+                                  (int)pid);
+            return FALSE;
         }
     }
     finalize_run(store, dom->name, NULL, STOP_FAILED);

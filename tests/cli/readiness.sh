@@ -1,0 +1,70 @@
+#!/bin/sh
+# What start and destroy promise when they return, checked the moment they
+# do (no waiting, no retries): start returns once the VMM answers QMP and
+# its pid is recorded; destroy returns once the VMM is gone and the domain
+# is recorded as shut off (destroyed). Also: the monitor is the VMM's
+# parent in a session of its own, and a vireo-vmm that cannot be executed
+# is reported with the reason in its log.
+. "$(dirname "$0")/lib.sh"
+ROUNDS=5
+N=$((ROUNDS * 6 + 7))
+plan $N
+blocker=$(guest_blocker)
+if [ -n "$blocker" ]; then
+    i=0; while [ $i -lt $N ]; do skip "$blocker"; i=$((i + 1)); done
+    exit 0
+fi
+
+# The recorded pid is a live vireo-vmm (not a zombie).
+vmm_runs() {
+    p=$(vmm_pid "$1")
+    [ -n "$p" ] && [ "$p" != 0 ] && ! pid_gone "$p" &&
+        tr '\0' '\n' < "/proc/$p/cmdline" | head -n 1 | grep -q 'vireo-vmm$'
+}
+
+domain_xml ready ignore > "$WORK/ready.xml"
+v -q define "$WORK/ready.xml" >/dev/null
+r=0
+while [ $r -lt $ROUNDS ]; do
+    # the first start after a destroy, so each round sees a fresh VMM
+    v -q start ready >/dev/null
+    check "round $r: start has recorded a live VMM when it returns" vmm_runs ready
+    pid=$(vmm_pid ready)
+    # qemu-monitor-command connects once, with no retry: it fails unless
+    # the VMM listens and its main loop answers
+    out=$("$VIREO" qemu-monitor-command ready '{"execute":"query-status"}' 2>&1)
+    check "round $r: the QMP socket answers right after start" \
+        sh -c "echo \"\$1\" | grep -q '\"return\"'" _ "$out"
+    mon=$(sed -n 's/^monitor_pid=//p' "$ROOT/run/domains/ready/run.ini")
+    check "round $r: and its monitor is recorded and running" \
+        sh -c "[ -n '$mon' ] && [ '$mon' != 0 ] && kill -0 '$mon'"
+    v -q destroy ready >/dev/null
+    check "round $r: destroy returns after the VMM is gone" pid_gone "$pid"
+    expect_output "round $r: and the domain is shut off (destroyed)" "shut off (destroyed)" \
+        "$(v -q domstate ready --reason)"
+    check "round $r: and its runtime state is removed" [ ! -e "$ROOT/run/domains/ready" ]
+    r=$((r + 1))
+done
+
+# The monitor: the VMM's parent, in a session of its own (a hang-up of the
+# starting terminal reaches neither), not the starting vireo.
+v -q start ready >/dev/null
+pid=$(vmm_pid ready)
+mon=$(sed -n 's/^monitor_pid=//p' "$ROOT/run/domains/ready/run.ini")
+expect_output "the monitor is the VMM's parent" "$mon" "$(ps -o ppid= -p "$pid" | tr -d ' ')"
+expect_output "the monitor leads its own session" "$mon" "$(ps -o sid= -p "$mon" | tr -d ' ')"
+check "which is not the test's session" [ "$(ps -o sid= -p "$mon" | tr -d ' ')" != "$(ps -o sid= -p $$ | tr -d ' ')" ]
+v -q destroy ready >/dev/null
+
+# A vireo-vmm that cannot be executed: the monitor writes why into the log,
+# and start shows the log's tail as libvirt does.
+printf 'not a program\n' > "$WORK/not-a-vmm"
+chmod 644 "$WORK/not-a-vmm"
+out=$(VIREO_VMM="$WORK/not-a-vmm" "$VIREO" start ready 2>&1)
+rc=$?
+check "a VMM that cannot be executed fails the start" [ "$rc" -eq 1 ]
+check "with the reason from the log" sh -c "echo \"\$1\" | grep -q \"process exited while connecting to monitor: cannot execute $WORK/not-a-vmm: Permission denied\"" _ "$out"
+expect_output "the domain stays shut off" "shut off (destroyed)" "$(v -q domstate ready --reason)"
+check "no runtime state is left" [ ! -e "$ROOT/run/domains/ready" ]
+v -q undefine ready >/dev/null
+finish
