@@ -259,10 +259,14 @@ cmd_undefine(VireoCliContext *ctx, int argc, char **argv)
 /* ---- start / create -------------------------------------------------------- */
 
 /* hold: the VMM starts paused for start --console, which resumes it once
- * the console is attached; only a user's --paused is announced. */
+ * the console is attached; only a user's --paused is announced. stored:
+ * xml is the domain's stored config, whose identity define checked (so
+ * the store's other configs are not all parsed again), else a new XML
+ * (create). */
 static gboolean
 start_locked(VireoStore *store, const char *name, const char *xml,
-             gboolean transient, gboolean paused, gboolean hold, GError **error)
+             gboolean stored, gboolean transient, gboolean paused,
+             gboolean hold, GError **error)
 {
     g_autoptr(GError) local = NULL;
     g_autoptr(VireoDom) dom = vireo_dom_load(store, name, &local);
@@ -282,10 +286,10 @@ start_locked(VireoStore *store, const char *name, const char *xml,
         g_propagate_error(error, g_steal_pointer(&local));
         return FALSE;
     }
-    if (xml && !(sum = vireo_domain_summary_parse(xml, NULL, error)))
+    if (!(sum = vireo_domain_summary_parse(xml, NULL, error)))
         return FALSE;
-    if (sum && (!check_machine(sum, error) ||
-                !check_identity(store, sum, dom, error)))
+    if (!check_machine(sum, error) ||
+        (!stored && !check_identity(store, sum, dom, error)))
         return FALSE;
     if (dom && dom->persistent)
         transient = FALSE;
@@ -317,7 +321,8 @@ start_domain(VireoStore *store, const char *name, const char *xml,
             return FALSE;
         }
     }
-    ok = start_locked(store, name, xml ? xml : config, transient, paused, hold, error);
+    ok = start_locked(store, name, xml ? xml : config, !xml, transient, paused,
+                      hold, error);
     vireo_store_unlock(store, name);
     return ok;
 }
