@@ -19,17 +19,29 @@ pit=off,pic=off,rtc=off (tiny uses only COM1 and ACPI; split irqchip, microvm's
 default, keeps PIC/IOAPIC/PIT out of the kernel so the VM's tear-down does
 not wait for them), x-option-roms=off, pcie=off, ioapic2=off, usb=off,
 graphics=off, auto-kernel-cmdline=off, -no-user-config, -nodefaults, and -cpu
-host (the default model asks for features this host lacks and warns). Chosen
-by interleaved runs on tiny.elf (30 each, medians): plain `-M microvm
--enable-kvm -cpu host -nodefaults` 39.7 ms, + pit/pic/rtc off 39.2,
-+ x-option-roms=off 40.3, all of the above 37.7; without -cpu host 50.9 vs
-48.3 on a busier host; kernel-irqchip=on instead of split 51.4 vs 48.3;
-kernel-irqchip=off does not start (MSR 0x4b564d06). The individual options
-are within the host's noise; together they are ~2 ms faster. Nothing removes
-qboot: it executes ~14,400 instructions before the guest's first (fw_cfg
-directory lookups, ACPI table checksums, IVT), and on kvm_pvm every one of
-them is emulated like the guest's. The guest prints the same line in every
-configuration.
+host (with or without it is within noise, 40.8 vs 45.5 ms below and 50.9 vs
+48.3 ms in another round; the default model asks for features this host
+lacks and warns). BENCH_GUEST=hello keeps PIT and RTC (QEMU_WITH_PIT_RTC).
+Chosen by interleaved runs on tiny.elf, 40 each, medians of exec -> exit and
+of the process's CPU time (getrusage), load average ~3:
+
+  -M microvm -enable-kvm -cpu host -nodefaults        49.8 ms, CPU 33.3 ms
+  + pit=off,pic=off,rtc=off                           45.7 ms, CPU 33.4 ms
+  + x-option-roms=off                                 50.0 ms, CPU 32.7 ms
+  + pcie/ioapic2/usb/graphics/auto-kernel-cmdline off
+    and -no-user-config (QEMU_FAST)                   45.5 ms, CPU 30.9 ms
+  QEMU_FAST without -cpu host                         40.8 ms, CPU 30.3 ms
+  QEMU_FAST with kernel-irqchip=on instead of split   44.4 ms, CPU 30.7 ms
+
+and earlier, quieter (load ~1.7, 30 each): plain microvm 39.7 ms, QEMU_FAST
+37.7 ms. Wall times move by more than the options do; QEMU_FAST is ~2.5 ms
+less CPU than plain microvm and has the fewest emulated firmware instructions
+(perf stat -e kvm:kvm_emulate_insn: 14,753 in all, against 14,832).
+kernel-irqchip=off does not start (KVM refuses MSR 0x4b564d06). No option
+removes qboot, which runs ~14,300 instructions before the guest's first
+(fw_cfg directory lookups by name, ACPI table checksums, the IVT); on kvm_pvm
+each of them is emulated like the guest's. The guest prints the same line in
+every configuration.
 
 When perf(1) can record KVM tracepoints, one more run of each VMM under
 `perf record -e kvm:kvm_emulate_insn,kvm:kvm_userspace_exit` counts the
