@@ -36,3 +36,8 @@ tests_qmp_json_api_vireo_CFLAGS = $(AM_CFLAGS)
 tests_qmp_json_api_vireo_LDADD = src/util/libvireo-json.a $(VMM_DEPS_LIBS)
 TESTS += tests/qmp/json.sh
 EXTRA_DIST += tests/qmp/json.sh
+
+# vireo-vmm's start-up path: locale, VIREO_STARTUP_TRACE, greeting.
+TESTS += tests/vmm-startup.sh
+EXTRA_DIST += tests/vmm-startup.sh
+tests/vmm-startup.log: tests/qmp/ticker.elf src/vireo-vmm

@@ -261,7 +261,7 @@ main(int argc, char **argv)
 {
     g_autoptr(GError) err = NULL;
     vireo_startup_mark("main");
-    vireo_i18n_init();
+    vireo_i18n_init_messages();
     vireo_startup_mark("i18n");
     if (!parse_options(&argc, &argv, &err))
         return startup_failed(NULL, err);

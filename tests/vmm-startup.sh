@@ -1,0 +1,93 @@
+#!/bin/sh
+# TAP test of vireo-vmm's start-up path (docs/design.md, "Start-up"):
+# its messages still follow the locale after it stopped loading all of it
+# (LC_CTYPE and LC_MESSAGES only); VIREO_STARTUP_TRACE prints every
+# checkpoint from main() to the QMP greeting, in order, and nothing without
+# the variable; the greeting is QEMU's and the first query-status right
+# after it answers "prelaunch" (the machine exists when the greeting comes).
+set -u
+src=${abs_top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+build=${abs_top_builddir:-$src}
+vmm=${VIREO_VMM:-$build/src/vireo-vmm}
+tmp=$(mktemp -d); trap 'kill $pid 2>/dev/null; rm -rf "$tmp"' EXIT
+pid=
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+notok() { n=$((n + 1)); echo "not ok $n - $1"; [ -s "$tmp/err" ] && sed 's/^/# /' "$tmp/err" | head -20; }
+skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
+echo "1..5"
+
+mkdir -p "$tmp/locale/zh_CN/LC_MESSAGES"
+if msgfmt -o "$tmp/locale/zh_CN/LC_MESSAGES/vireo.mo" "$src/po/zh_CN.po" 2>"$tmp/err" &&
+   ! env LANGUAGE=zh_CN LC_ALL=C.UTF-8 VIREO_LOCALEDIR="$tmp/locale" "$vmm" >/dev/null 2>"$tmp/err" &&
+   grep -q "必须指定 --domain" "$tmp/err"; then
+    ok "vireo-vmm's messages are in Chinese under LANGUAGE=zh_CN"
+else
+    notok "vireo-vmm's messages are in Chinese under LANGUAGE=zh_CN"
+fi
+
+if [ ! -w /dev/kvm ] || ! command -v python3 >/dev/null; then
+    for t in "checkpoints in order" "no checkpoints without the variable" \
+             "greeting, then query-status prelaunch" "every line of the trace is a checkpoint"; do
+        skip "$t: needs /dev/kvm and python3"
+    done
+    exit 0
+fi
+sed -e "s|@KERNEL@|$build/tests/qmp/ticker.elf|" "$src/tests/qmp/ticker.xml" >"$tmp/d.xml"
+
+# run_vmm ENV...: starts vireo-vmm paused, talks QMP, quits; stderr in $tmp/err
+run_vmm() {
+    rm -f "$tmp/q.sock"
+    env "$@" "$vmm" --domain "$tmp/d.xml" --paused --qmp "unix:$tmp/q.sock" 2>"$tmp/err" &
+    pid=$!
+    python3 - "$tmp/q.sock" >"$tmp/qmp" 2>&1 <<'PY'
+import socket, sys, time
+path = sys.argv[1]
+for _ in range(1000):
+    try:
+        s = socket.socket(socket.AF_UNIX); s.connect(path); break
+    except OSError:
+        time.sleep(0.01)
+f = s.makefile("rwb")
+print(f.readline().decode().strip())
+for cmd in ('{"execute": "query-status"}', '{"execute": "qmp_capabilities"}',
+            '{"execute": "query-status"}', '{"execute": "quit"}'):
+    f.write((cmd + "\n").encode()); f.flush()
+    print(f.readline().decode().strip())
+PY
+    wait $pid
+    pid=
+}
+
+run_vmm VIREO_STARTUP_TRACE=1
+cp "$tmp/err" "$tmp/trace"
+names=$(sed -n 's/^vireo-startup: \([a-z0-9-]*\) [0-9]*$/\1/p' "$tmp/trace" | tr '\n' ' ')
+want="main i18n options types domain-parsed host-probed resolved vmm-built qmp-listening main-loop accepting greeted "
+ordered=$(sed -n 's/^vireo-startup: [a-z0-9-]* \([0-9]*\)$/\1/p' "$tmp/trace" | sort -c -n 2>&1 && echo yes)
+if [ "$names" = "$want" ] && [ "$ordered" = yes ]; then
+    ok "checkpoints in order: $names"
+else
+    echo "# got: $names (times ordered: $ordered)" >>"$tmp/err"
+    notok "checkpoints in order"
+fi
+cp "$tmp/trace" "$tmp/err"
+if grep -v '^vireo-startup: ' "$tmp/trace" | grep -qv "^vireo-vmm: domain 'qmpconf' stopped"; then
+    notok "every line of the trace is a checkpoint"
+else
+    ok "every line of the trace is a checkpoint"
+fi
+
+run_vmm
+if grep -q "vireo-startup" "$tmp/err"; then
+    notok "no checkpoints without the variable"
+else
+    ok "no checkpoints without the variable"
+fi
+greeting='{"QMP": {"version": {"qemu": {"micro": 0, "minor": 2, "major": 7}, "package": "vireo '
+if head -1 "$tmp/qmp" | grep -qF "$greeting" &&
+   sed -n 4p "$tmp/qmp" | grep -qF '"status": "prelaunch"'; then
+    ok "greeting, then query-status prelaunch"
+else
+    cat "$tmp/qmp" >>"$tmp/err"
+    notok "greeting, then query-status prelaunch"
+fi
