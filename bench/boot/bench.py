@@ -265,11 +265,11 @@ def bench_boot(builddir, n):
         free = {}
         for k, (inside, outside, secs) in emu.items():
             free[k] = total[k] - secs * 1000
-            print("  %-13s %6d instructions in the guest image, %6d outside it (firmware),"
+            print("    %-13s %5d instructions in the guest image, %5d outside it (firmware),"
                   " %6.2f ms emulating; total without emulation ~%.2f ms" % (
                       k, inside, outside, secs * 1000, free[k]))
         if free["qemu microvm"] > 0 and free["vireo-vmm"] > 0:
-            print("  ratio vireo/qemu without emulation: ~%.3f" % (free["vireo-vmm"] / free["qemu microvm"]))
+            print("    ratio vireo/qemu without emulation: ~%.3f" % (free["vireo-vmm"] / free["qemu microvm"]))
     return 0
 
 

@@ -17,7 +17,8 @@
  * - \_S5's SLP_TYPa/b from the DSDT: a walk of the DSDT's top-level AML
  *   objects (skipping scopes, devices and methods by their PkgLength), and a
  *   word-wise scan of the whole DSDT when the walk does not find it;
- * - power-off as the FADT says: the sleep control register on
+ * - waits for LSR.TEMT (the line has left the UART), then power-off as the
+ *   FADT says: the sleep control register on
  *   hardware-reduced ACPI (QEMU microvm), else PM1a_CNT (and PM1b_CNT);
  * - then reads COM1's LSR until the VMM stops it (each read is an exit to
  *   the VMM, so it needs no signal to kick the vCPU out), and after ~10^6
@@ -46,6 +47,7 @@ typedef uint64_t u64;
 #define UART_LCR 3
 #define UART_LSR 5
 #define LSR_THRE 0x20
+#define LSR_TEMT 0x40                   /* FIFO and shift register empty */
 #define FIFO_SIZE 16
 
 /* Linux boot_params (Documentation/arch/x86/zero-page.rst) and PVH's
@@ -319,6 +321,10 @@ void tiny_main(const u8 *info, int kind)
     u64 typ_a, typ_b = 0;
     if (!n_el || !aml_integer(&el, &typ_a) || (n_el >= 2 && !aml_integer(&el, &typ_b)))
         FAIL("\\_S5 does not start with integers");
+
+    /* The line must leave the UART before the machine goes away. */
+    for (unsigned i = 0; i < 1000000 && !(inb(COM1 + UART_LSR) & LSR_TEMT); i++)
+        __asm__ volatile("pause");
 
     if (flags & FADT_F_HW_REDUCED) {
         /* Sleep control register (FADT 244, a GAS): SLP_TYP in bits 2-4. */
