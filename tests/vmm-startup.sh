@@ -4,7 +4,9 @@
 # (LC_CTYPE and LC_MESSAGES only); VIREO_STARTUP_TRACE prints every
 # checkpoint from main() to the QMP greeting, in order, and nothing without
 # the variable; the greeting is QEMU's and the first query-status right
-# after it answers "prelaunch" (the machine exists when the greeting comes).
+# after it answers "prelaunch" (the machine exists when the greeting comes);
+# vireo-vmm loads neither json-glib nor GIO (src/util/vireo-json.c), and
+# no GLib either where configure linked it statically.
 set -u
 src=${abs_top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 build=${abs_top_builddir:-$src}
@@ -15,7 +17,22 @@ n=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 notok() { n=$((n + 1)); echo "not ok $n - $1"; [ -s "$tmp/err" ] && sed 's/^/# /' "$tmp/err" | head -20; }
 skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
-echo "1..5"
+echo "1..7"
+
+needed=$(readelf -d "$vmm" 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ')
+case $needed in
+    *libc.so*) case $needed in
+        *json-glib*|*libgio*) notok "vireo-vmm needs neither json-glib nor GIO: $needed" ;;
+        *) ok "vireo-vmm needs neither json-glib nor GIO: $needed" ;;
+        esac ;;
+    *) notok "readelf -d lists vireo-vmm's libraries" ;;
+esac
+case ${VIREO_STATIC_GLIB:-no}:$needed in
+    yes:*libglib*|yes:*libgobject*) notok "static GLib: vireo-vmm needs no libglib/libgobject" ;;
+    yes:*) ok "static GLib: vireo-vmm needs no libglib/libgobject" ;;
+    *:*libglib*) ok "shared GLib: vireo-vmm needs libglib" ;;
+    *) notok "shared GLib: vireo-vmm needs libglib" ;;
+esac
 
 mkdir -p "$tmp/locale/zh_CN/LC_MESSAGES"
 if msgfmt -o "$tmp/locale/zh_CN/LC_MESSAGES/vireo.mo" "$src/po/zh_CN.po" 2>"$tmp/err" &&
