@@ -197,10 +197,34 @@ monitor_wait_ready(const char *mon, int ino, pid_t vmm, int *status)
     return qmp;
 }
 
-/* Records the SHUTDOWN cause so whoever finalises knows why it stopped. */
+/* Takes the domain lock if the recorded run is still the monitor's own
+ * (run.ini names its token): whatever the monitor writes into the run
+ * directory is then written before a destroy or any finaliser has
+ * removed it, or not at all. */
+static gboolean
+monitor_lock_run(VireoStore *store, const char *name, const char *token)
+{
+    g_autoptr(GKeyFile) kf = NULL;
+    g_autofree char *run_token = NULL;
+
+    if (!vireo_store_lock(store, name, NULL))
+        return FALSE;
+    kf = run_info_load(store, name);
+    run_token = kf ? g_key_file_get_string(kf, RUN_GROUP, "token", NULL) : NULL;
+    if (g_strcmp0(run_token, token) != 0) {
+        vireo_store_unlock(store, name);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* Records the SHUTDOWN cause so whoever finalises knows why it stopped.
+ * Under the domain lock: a destroy holds it from its marker until it has
+ * finalised, so a SHUTDOWN it caused is never taken for the guest's or
+ * the host's own (and is dropped once the run is finalised). */
 static void
 monitor_event(VireoStore *store, const char *name, const char *uuid,
-              JsonObject *msg)
+              const char *token, JsonObject *msg)
 {
     const char *ev = json_object_get_string_member_with_default(msg, "event", "");
     JsonObject *data = json_object_has_member(msg, "data")
@@ -208,22 +232,28 @@ monitor_event(VireoStore *store, const char *name, const char *uuid,
     const char *reason = data ? json_object_get_string_member_with_default(data, "reason", "") : "";
     g_autofree char *exitp = vireo_store_run_path(store, name, "exit");
 
+    if (!g_str_equal(ev, "SHUTDOWN") && !g_str_equal(ev, "GUEST_PANICKED"))
+        return;
+    if (!monitor_lock_run(store, name, token))
+        return;
     if (g_str_equal(ev, "SHUTDOWN")) {
         g_autofree char *marker = vireo_store_run_path(store, name, "destroying");
         gboolean guest = data && json_object_get_boolean_member_with_default(data, "guest", FALSE);
-        g_file_set_contents(exitp, reason, -1, NULL);
+        vireo_store_write_runtime_file(exitp, reason, -1, NULL);
         /* libvirt reports a destroy as "Stopped Destroyed" alone */
         if (!g_file_test(marker, G_FILE_TEST_EXISTS))
             vireo_event_emit(store, name, uuid, "Shutdown",
                          guest ? "Finished after guest request" : "Finished after host request");
-    } else if (g_str_equal(ev, "GUEST_PANICKED")) {
-        g_file_set_contents(exitp, "guest-panic", -1, NULL);
+    } else {
+        vireo_store_write_runtime_file(exitp, "guest-panic", -1, NULL);
     }
+    vireo_store_unlock(store, name);
 }
 
 /* Keeps the serial console's pty path with the run (run/domains/NAME/pty). */
 static void
-monitor_record_pty(VireoStore *store, const char *name, VireoQmpClient *qmp)
+monitor_record_pty(VireoStore *store, const char *name, const char *token,
+                   VireoQmpClient *qmp)
 {
     g_autoptr(JsonNode) ret = vireo_qmp_client_execute(qmp, "query-chardev", NULL, NULL);
     JsonArray *arr = ret && JSON_NODE_HOLDS_ARRAY(ret) ? json_node_get_array(ret) : NULL;
@@ -233,10 +263,23 @@ monitor_record_pty(VireoStore *store, const char *name, VireoQmpClient *qmp)
         JsonObject *o = json_array_get_object_element(arr, i);
         const char *file = o ? json_object_get_string_member_with_default(o, "filename", "") : "";
         if (g_str_has_prefix(file, "pty:")) {
-            vireo_store_write_runtime_file(path, file + 4, -1, NULL);
+            if (monitor_lock_run(store, name, token)) {
+                vireo_store_write_runtime_file(path, file + 4, -1, NULL);
+                vireo_store_unlock(store, name);
+            }
             return;
         }
     }
+}
+
+/* Releasing an inotify instance that had a watch waits for an SRCU grace
+ * period (8-20 ms here, in D state). A thread of its own waits for it, so
+ * neither start (which waits for the report) nor the monitor's events do. */
+static gpointer
+close_in_background(gpointer data)
+{
+    close(GPOINTER_TO_INT(data));
+    return NULL;
 }
 
 /* The monitor: parent of the VMM for the VMM's whole life. */
@@ -262,8 +305,6 @@ monitor_main(VireoStore *store, const char *name, const char *uuid,
         write_line(ready_fd, msg);
         _exit(1);
     }
-    if (ino >= 0)
-        close(ino);
     proc_stat(vmm, &state, &start, &cpu);
     {
         g_autofree char *msg = g_strdup_printf("OK %d %" G_GUINT64_FORMAT " %d\n",
@@ -271,19 +312,21 @@ monitor_main(VireoStore *store, const char *name, const char *uuid,
         write_line(ready_fd, msg);
         close(ready_fd);
     }
+    if (ino >= 0)
+        g_thread_unref(g_thread_new("close", close_in_background, GINT_TO_POINTER(ino)));
     /* After the report, so start does not wait for these round trips:
      * the VMM answered (its greeting), which is what start promises. A
      * console attached before the pty file exists asks the VMM itself. */
     if (!vireo_qmp_client_negotiate(qmp, NULL))
         g_clear_pointer(&qmp, vireo_qmp_client_free);
     if (qmp)
-        monitor_record_pty(store, name, qmp);
+        monitor_record_pty(store, name, token, qmp);
     for (;;) {
         g_autoptr(JsonObject) msg = qmp ? vireo_qmp_client_read(qmp, -1, NULL) : NULL;
         if (!msg)
             break;
         if (json_object_has_member(msg, "event"))
-            monitor_event(store, name, uuid, msg);
+            monitor_event(store, name, uuid, token, msg);
     }
     while (waitpid(vmm, &status, 0) < 0 && errno == EINTR)
         ;

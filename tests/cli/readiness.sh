@@ -7,7 +7,7 @@
 # is reported with the reason in its log.
 . "$(dirname "$0")/lib.sh"
 ROUNDS=5
-N=$((ROUNDS * 6 + 7))
+N=$((ROUNDS * 6 + 9))
 plan $N
 blocker=$(guest_blocker)
 if [ -n "$blocker" ]; then
@@ -45,6 +45,20 @@ while [ $r -lt $ROUNDS ]; do
     check "round $r: and its runtime state is removed" [ ! -e "$ROOT/run/domains/ready" ]
     r=$((r + 1))
 done
+
+# start and destroy back to back, while the monitor is still negotiating
+# with the VMM and recording its pty: nothing it writes outlives the run,
+# and the SHUTDOWN the destroy causes is not reported as a shutdown.
+before=$(grep -c . "$ROOT/run/events.log")
+r=0
+while [ $r -lt $ROUNDS ]; do
+    v -q start ready >/dev/null && v -q destroy ready >/dev/null
+    r=$((r + 1))
+done
+check "back to back: no runtime state is left" [ ! -e "$ROOT/run/domains/ready" ]
+expect_output "back to back: only Started and Stopped Destroyed events" \
+    "$(r=0; while [ $r -lt $ROUNDS ]; do printf 'Started\tBooted\nStopped\tDestroyed\n'; r=$((r + 1)); done)" \
+    "$(sed -n "$((before + 1)),\$p" "$ROOT/run/events.log" | cut -f 4,5)"
 
 # The monitor: the VMM's parent, in a session of its own (a hang-up of the
 # starting terminal reaches neither), not the starting vireo.
