@@ -31,10 +31,10 @@ struct _VireoKvmVm {
     gsize ram_map_size;
     GArray *regions;                /* VireoRamRegion (copy) */
     const VireoMemoryDesc *mem;
-    /* Power-on state of the in-kernel irqchip and PIT, restored on reset. */
-    struct kvm_irqchip initial_chip[3];
-    struct kvm_pit_state2 initial_pit;
-    gboolean has_pit_state;
+    /* Split irqchip: the MSI each IOAPIC pin sends (KVM_SET_GSI_ROUTING). */
+    GMutex route_lock;
+    guint64 route_addr[VIREO_KVM_IOAPIC_PINS];
+    guint32 route_data[VIREO_KVM_IOAPIC_PINS];
 
     VireoKvmExitOps ops;
     GPtrArray *vcpus;               /* VireoKvmVcpu* */

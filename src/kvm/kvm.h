@@ -1,5 +1,6 @@
 /* vireo: the KVM runtime (src/kvm). A VireoKvmVm owns /dev/kvm's VM fd,
- * the guest RAM mapping, the in-kernel irqchip/PIT and the vCPUs. It knows
+ * the guest RAM mapping, the in-kernel LAPICs (split irqchip: the PIC,
+ * IOAPIC and PIT are src/hw models) and the vCPUs. It knows
  * nothing of XML or devices: I/O exits go to a VireoBus (src/hw) and every
  * event a vCPU thread sees is handed to the owner through callbacks. */
 #pragma once
@@ -31,6 +32,9 @@ typedef struct {
 /* ---- the VM ------------------------------------------------------------ */
 typedef struct _VireoKvmVm VireoKvmVm;
 
+/* IOAPIC pins reserved for user-space routing (KVM_CAP_SPLIT_IRQCHIP). */
+#define VIREO_KVM_IOAPIC_PINS 24
+
 /* What a vCPU thread reports to the VM's owner. Called ON THE vCPU THREAD:
  * the owner must hand the work to its main loop. After TRIPLE_FAULT,
  * INTERNAL_ERROR and FAIL_ENTRY the vCPU parks itself until
@@ -54,11 +58,20 @@ typedef struct {
      * INTERNAL_ERROR, NULL otherwise. */
     void (*event)(void *opaque, guint vcpu, VireoKvmEvent ev,
                   const char *detail);
+    /* Split irqchip, all optional. Before each KVM_RUN of vCPU 0: does the
+     * 8259 present an interrupt (ExtINT), and its INTA (the vector), run
+     * when KVM says the vCPU can take one (KVM_INTERRUPT). */
+    gboolean (*extint_pending)(void *opaque);
+    guint8 (*extint_ack)(void *opaque);
+    /* KVM_EXIT_IOAPIC_EOI: the guest EOI'd a level-triggered vector. */
+    void (*ioapic_eoi)(void *opaque, guint8 vector);
     void *opaque;
 } VireoKvmExitOps;
 
-/* KVM_CREATE_VM, TSS and identity-map addresses, in-kernel irqchip and
- * PIT, guest RAM (one anonymous mapping, one memory slot per region). */
+/* KVM_CREATE_VM, TSS and identity-map addresses, guest RAM (one anonymous
+ * mapping, one memory slot per region), the split irqchip
+ * (KVM_CAP_SPLIT_IRQCHIP with VIREO_KVM_IOAPIC_PINS routes: LAPICs in the
+ * kernel, no in-kernel PIC, IOAPIC or PIT). */
 VireoKvmVm *vireo_kvm_vm_new(const VireoMemoryDesc *mem, GError **error);
 /* Stops and joins the vCPU threads, then releases everything. */
 void vireo_kvm_vm_free(VireoKvmVm *vm);
@@ -68,8 +81,17 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(VireoKvmVm, vireo_kvm_vm_free)
 guint8 *vireo_kvm_vm_gpa_to_hva(VireoKvmVm *vm, guint64 gpa, guint64 len);
 /* A VireoGuestMemory view on the VM's RAM. */
 void vireo_kvm_vm_guest_memory(VireoKvmVm *vm, VireoGuestMemory *gm);
-/* KVM_IRQ_LINE; safe from any thread. */
-void vireo_kvm_vm_set_irq(VireoKvmVm *vm, guint gsi, gboolean level);
+/* Split irqchip; safe from any thread. An MSI into the LAPICs
+ * (KVM_SIGNAL_MSI); FALSE when KVM refused it (warned once). */
+gboolean vireo_kvm_vm_signal_msi(VireoKvmVm *vm, guint64 addr, guint32 data);
+/* The MSI IOAPIC pin gsi (< VIREO_KVM_IOAPIC_PINS) sends: the GSI routing
+ * KVM scans for level-triggered vectors, whose EOI then exits with
+ * KVM_EXIT_IOAPIC_EOI. Only a change costs a KVM_SET_GSI_ROUTING. */
+void vireo_kvm_vm_set_msi_route(VireoKvmVm *vm, guint gsi, guint64 addr,
+                                guint32 data);
+/* Makes vCPU index leave KVM_RUN (e.g. to take an ExtINT); a no-op from
+ * its own thread or while it is parked. */
+void vireo_kvm_vm_kick_vcpu(VireoKvmVm *vm, guint index);
 
 /* Where vCPU 0 starts: 64-bit mode at rip with rsi (zero page). */
 typedef struct {
@@ -91,7 +113,7 @@ int vireo_kvm_vm_vcpu_tid(VireoKvmVm *vm, guint i);
 /* Kicks every vCPU out of KVM_RUN and waits until all are parked. */
 void vireo_kvm_vm_pause(VireoKvmVm *vm);
 void vireo_kvm_vm_resume(VireoKvmVm *vm);
-/* With the vCPUs paused: back to power-on state (irqchip, PIT, LAPICs,
+/* With the vCPUs paused: back to power-on state (GSI routes, LAPICs,
  * registers, MSRs), vCPU 0 in long mode at entry. Clears parked-on-error
  * vCPUs. */
 gboolean vireo_kvm_vm_reset(VireoKvmVm *vm, const VireoKvmEntry *entry,

@@ -215,6 +215,11 @@ vcpu_handle_exit(VireoKvmVcpu *vcpu)
         break;
     case KVM_EXIT_INTR:
     case KVM_EXIT_HLT:      /* only without the in-kernel LAPIC */
+    case KVM_EXIT_IRQ_WINDOW_OPEN:  /* vcpu_inject_extint runs next */
+        break;
+    case KVM_EXIT_IOAPIC_EOI:
+        if (vcpu->vm->ops.ioapic_eoi)
+            vcpu->vm->ops.ioapic_eoi(vcpu->vm->ops.opaque, vcpu->run->eoi.vector);
         break;
     case KVM_EXIT_SHUTDOWN: {
         /* A guest's own choice, but the registers help whoever debugs it. */
@@ -245,6 +250,32 @@ vcpu_run_failed(VireoKvmVcpu *vcpu, int err)
     vcpu_stop_on_event(vcpu, VIREO_KVM_EVENT_INTERNAL_ERROR, detail);
 }
 
+/* Without an in-kernel PIC, the 8259's interrupt reaches the BSP only
+ * through KVM_INTERRUPT, and only when KVM says the vCPU can take it
+ * (ready_for_interrupt_injection: IF set, no interrupt shadow, LINT0
+ * accepting ExtINT, none queued). Otherwise ask KVM to exit as soon as it
+ * can (request_interrupt_window -> KVM_EXIT_IRQ_WINDOW_OPEN). The INTA
+ * happens only once KVM will take the vector, so nothing is lost. */
+static void
+vcpu_inject_extint(VireoKvmVcpu *vcpu)
+{
+    VireoKvmVm *vm = vcpu->vm;
+    struct kvm_run *run = vcpu->run;
+    gboolean pending;
+
+    if (!vm->ops.extint_pending)
+        return;
+    pending = vm->ops.extint_pending(vm->ops.opaque);
+    if (pending && run->ready_for_interrupt_injection) {
+        struct kvm_interrupt irq = { .irq = vm->ops.extint_ack(vm->ops.opaque) };
+        if (ioctl(vcpu->fd, KVM_INTERRUPT, &irq) < 0)
+            g_debug("vCPU %u: KVM_INTERRUPT vector 0x%x: %s", vcpu->index,
+                    irq.irq, g_strerror(errno));
+        pending = vm->ops.extint_pending(vm->ops.opaque);
+    }
+    run->request_interrupt_window = pending;
+}
+
 static void *
 vcpu_thread(void *opaque)
 {
@@ -259,6 +290,8 @@ vcpu_thread(void *opaque)
         pthread_setname_np(pthread_self(), name);
     }
     while (vcpu_wait_runnable(vcpu)) {
+        if (vcpu->index == 0)
+            vcpu_inject_extint(vcpu);
         if (ioctl(vcpu->fd, KVM_RUN, 0) < 0) {
             int err = errno;
             if (err == EINTR || err == EAGAIN)

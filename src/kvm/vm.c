@@ -1,4 +1,4 @@
-/* The VM: /dev/kvm's VM fd, guest RAM, in-kernel irqchip and PIT. */
+/* The VM: /dev/kvm's VM fd, guest RAM, the split irqchip's routes. */
 #include <config.h>
 #include <errno.h>
 #include <string.h>
@@ -44,30 +44,60 @@ vm_set_special_pages(VireoKvmVm *vm, GError **error)
     return TRUE;
 }
 
-/* Saves the power-on state so reset can restore it. */
-static void
-vm_save_initial_chips(VireoKvmVm *vm)
+/* The routes every pin has until the IOAPIC model says otherwise: an
+ * edge-triggered vector 0 to APIC ID 0, which nothing ever signals. */
+#define VIREO_KVM_ROUTE_DEFAULT_ADDR 0xfee00000ULL
+
+/* Writes the whole table: KVM_SET_GSI_ROUTING replaces, it does not add. */
+static gboolean
+vm_push_routes(VireoKvmVm *vm, GError **error)
 {
-    for (guint i = 0; i < G_N_ELEMENTS(vm->initial_chip); i++) {
-        vm->initial_chip[i].chip_id = i;  /* PIC master, PIC slave, IOAPIC */
-        ioctl(vm->vm_fd, KVM_GET_IRQCHIP, &vm->initial_chip[i]);
+    g_autofree struct kvm_irq_routing *table =
+        g_malloc0(sizeof(*table) +
+                  VIREO_KVM_IOAPIC_PINS * sizeof(struct kvm_irq_routing_entry));
+    table->nr = VIREO_KVM_IOAPIC_PINS;
+    for (guint i = 0; i < VIREO_KVM_IOAPIC_PINS; i++) {
+        struct kvm_irq_routing_entry *e = &table->entries[i];
+        e->gsi = i;
+        e->type = KVM_IRQ_ROUTING_MSI;
+        e->u.msi.address_lo = (guint32) vm->route_addr[i];
+        e->u.msi.address_hi = (guint32) (vm->route_addr[i] >> 32);
+        e->u.msi.data = vm->route_data[i];
     }
-    vm->has_pit_state = ioctl(vm->vm_fd, KVM_GET_PIT2, &vm->initial_pit) == 0;
+    return vm_ioctl_ok(ioctl(vm->vm_fd, KVM_SET_GSI_ROUTING, table),
+                       "KVM_SET_GSI_ROUTING", error);
 }
 
 static gboolean
+vm_reset_routes(VireoKvmVm *vm, GError **error)
+{
+    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&vm->route_lock);
+    for (guint i = 0; i < VIREO_KVM_IOAPIC_PINS; i++) {
+        vm->route_addr[i] = VIREO_KVM_ROUTE_DEFAULT_ADDR;
+        vm->route_data[i] = 0;
+    }
+    return vm_push_routes(vm, error);
+}
+
+/* Split irqchip: the LAPICs in the kernel, the PIC, IOAPIC and PIT in user
+ * space (src/hw). Closing a VM with KVM_CREATE_IRQCHIP + KVM_CREATE_PIT2
+ * took 16-24 ms on the kvm_pvm host (SRCU grace periods in
+ * kvm_destroy_vm), the split one ~0.1 ms. Must precede the vCPUs. */
+static gboolean
 vm_create_irqchip(VireoKvmVm *vm, GError **error)
 {
-    if (!vm_ioctl_ok(ioctl(vm->vm_fd, KVM_CREATE_IRQCHIP, 0),
-                     "KVM_CREATE_IRQCHIP", error))
+    struct kvm_enable_cap cap = {
+        .cap = KVM_CAP_SPLIT_IRQCHIP,
+        .args[0] = VIREO_KVM_IOAPIC_PINS,
+    };
+    if (ioctl(vm->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_SPLIT_IRQCHIP) <= 0) {
+        vireo_error_set(error, VIREO_ERR_CONFIG_UNSUPPORTED, "%s",
+                        _("this host's KVM lacks KVM_CAP_SPLIT_IRQCHIP (Linux 4.4 or later has it)"));
         return FALSE;
-    /* The speaker port 0x61 is handled in the kernel as a dummy. */
-    struct kvm_pit_config pit = { .flags = KVM_PIT_SPEAKER_DUMMY };
-    if (!vm_ioctl_ok(ioctl(vm->vm_fd, KVM_CREATE_PIT2, &pit),
-                     "KVM_CREATE_PIT2", error))
-        return FALSE;
-    vm_save_initial_chips(vm);
-    return TRUE;
+    }
+    return vm_ioctl_ok(ioctl(vm->vm_fd, KVM_ENABLE_CAP, &cap),
+                       "KVM_ENABLE_CAP(KVM_CAP_SPLIT_IRQCHIP)", error) &&
+           vm_reset_routes(vm, error);
 }
 
 static gsize
@@ -151,6 +181,7 @@ vireo_kvm_vm_new(const VireoMemoryDesc *mem, GError **error)
     g_autoptr(VireoKvmVm) vm = g_new0(VireoKvmVm, 1);
     vm->kvm_fd = vm->vm_fd = -1;
     g_mutex_init(&vm->lock);
+    g_mutex_init(&vm->route_lock);
     g_cond_init(&vm->cond);
     g_cond_init(&vm->parked_cond);
     vm->vcpus = g_ptr_array_new_with_free_func((GDestroyNotify) vireo_kvm_vcpu_free);
@@ -166,8 +197,8 @@ vireo_kvm_vm_new(const VireoMemoryDesc *mem, GError **error)
     if (!vm_ioctl_ok(vm->vm_fd, "KVM_CREATE_VM", error))
         return NULL;
     /* RAM slots go in before the irqchip: on the kvm_pvm host measured
-     * here, KVM_SET_USER_MEMORY_REGION for 128 MiB takes ~0.15 ms on a VM
-     * without an irqchip and ~5-7 ms once KVM_CREATE_IRQCHIP has run (the
+     * here, KVM_SET_USER_MEMORY_REGION for 128 MiB took ~0.15 ms on a VM
+     * without an irqchip and ~5-7 ms once KVM_CREATE_IRQCHIP had run (the
      * order is free: the irqchip only has to precede the vCPUs). */
     if (!vm_set_special_pages(vm, error) ||
         !vm_map_ram(vm, mem, error) ||
@@ -210,6 +241,7 @@ vireo_kvm_vm_free(VireoKvmVm *vm)
         munmap(vm->ram, vm->ram_map_size);
     g_array_unref(vm->regions);
     g_mutex_clear(&vm->lock);
+    g_mutex_clear(&vm->route_lock);
     g_cond_clear(&vm->cond);
     g_cond_clear(&vm->parked_cond);
     g_free(vm);
@@ -240,13 +272,54 @@ vireo_kvm_vm_guest_memory(VireoKvmVm *vm, VireoGuestMemory *gm)
     gm->mem = vm->mem;
 }
 
-void
-vireo_kvm_vm_set_irq(VireoKvmVm *vm, guint gsi, gboolean level)
+gboolean
+vireo_kvm_vm_signal_msi(VireoKvmVm *vm, guint64 addr, guint32 data)
 {
-    struct kvm_irq_level irq = { .irq = gsi, .level = level ? 1 : 0 };
-    if (ioctl(vm->vm_fd, KVM_IRQ_LINE, &irq) < 0)
-        g_warning(_("KVM_IRQ_LINE gsi %u level %d: %s"), gsi, irq.level,
-                  g_strerror(errno));
+    static gsize warned = 0;
+    struct kvm_msi msi = {
+        .address_lo = (guint32) addr,
+        .address_hi = (guint32) (addr >> 32),
+        .data = data,
+    };
+    /* 0: blocked by the guest (e.g. no LAPIC accepted it), not an error. */
+    if (ioctl(vm->vm_fd, KVM_SIGNAL_MSI, &msi) >= 0)
+        return TRUE;
+    if (g_once_init_enter(&warned)) {
+        g_warning(_("KVM_SIGNAL_MSI address 0x%llx data 0x%x: %s"),
+                  (unsigned long long) addr, data, g_strerror(errno));
+        g_once_init_leave(&warned, 1);
+    }
+    return FALSE;
+}
+
+void
+vireo_kvm_vm_set_msi_route(VireoKvmVm *vm, guint gsi, guint64 addr, guint32 data)
+{
+    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&vm->route_lock);
+    g_autoptr(GError) err = NULL;
+    if (gsi >= VIREO_KVM_IOAPIC_PINS ||
+        (vm->route_addr[gsi] == addr && vm->route_data[gsi] == data))
+        return;
+    vm->route_addr[gsi] = addr;
+    vm->route_data[gsi] = data;
+    if (!vm_push_routes(vm, &err))
+        g_warning("%s", err->message);
+}
+
+void
+vireo_kvm_vm_kick_vcpu(VireoKvmVm *vm, guint index)
+{
+    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&vm->lock);
+    VireoKvmVcpu *vcpu;
+    if (index >= vm->vcpus->len)
+        return;
+    vcpu = g_ptr_array_index(vm->vcpus, index);
+    if (!vcpu->thread_started || vcpu->parked ||
+        pthread_equal(vcpu->thread, pthread_self()))
+        return;
+    /* As pause: immediate_exit covers a thread about to enter KVM_RUN. */
+    vcpu->run->immediate_exit = 1;
+    pthread_kill(vcpu->thread, VIREO_KVM_KICK_SIGNAL);
 }
 
 guint
@@ -264,19 +337,12 @@ vireo_kvm_vm_vcpu_tid(VireoKvmVm *vm, guint i)
     return g_atomic_int_get(&vcpu->tid);
 }
 
-static void
-vm_restore_initial_chips(VireoKvmVm *vm)
-{
-    for (guint i = 0; i < G_N_ELEMENTS(vm->initial_chip); i++)
-        ioctl(vm->vm_fd, KVM_SET_IRQCHIP, &vm->initial_chip[i]);
-    if (vm->has_pit_state)
-        ioctl(vm->vm_fd, KVM_SET_PIT2, &vm->initial_pit);
-}
-
 gboolean
 vireo_kvm_vm_reset(VireoKvmVm *vm, const VireoKvmEntry *entry, GError **error)
 {
-    vm_restore_initial_chips(vm);
+    /* The IOAPIC model was reset: no stale level-triggered vectors. */
+    if (!vm_reset_routes(vm, error))
+        return FALSE;
     for (guint i = 0; i < vm->vcpus->len; i++) {
         VireoKvmVcpu *vcpu = g_ptr_array_index(vm->vcpus, i);
         if (!vireo_kvm_vcpu_setup_regs(vcpu, entry, error))

@@ -5,16 +5,42 @@
 #include <string.h>
 #include "vmm/vmm-priv.h"
 #include "hw/acpi.h"
+#include "hw/irqchip.h"
 #include "hw/pm.h"
 #include "util/vireo-error.h"
 #include "util/vireo-i18n.h"
 
 /* ---- what devices get (VireoHwContext callbacks) ----------------------- */
+/* Device lines go to the user-space PIC/IOAPIC (split irqchip); what
+ * those send goes to KVM's LAPICs. */
 static void
 hw_set_irq(void *opaque, guint gsi, gboolean level)
 {
     VireoVmm *vmm = opaque;
-    vireo_kvm_vm_set_irq(vmm->vm, gsi, level);
+    if (vmm->irqchip)
+        vireo_irqchip_set_irq(vmm->irqchip, gsi, level);
+}
+
+static void
+hw_signal_msi(void *opaque, guint64 addr, guint32 data)
+{
+    VireoVmm *vmm = opaque;
+    vireo_kvm_vm_signal_msi(vmm->vm, addr, data);
+}
+
+static void
+hw_set_msi_route(void *opaque, guint gsi, guint64 addr, guint32 data)
+{
+    VireoVmm *vmm = opaque;
+    vireo_kvm_vm_set_msi_route(vmm->vm, gsi, addr, data);
+}
+
+/* The 8259 raised INT: vCPU 0 takes it before its next KVM_RUN. */
+static void
+hw_extint_notify(void *opaque)
+{
+    VireoVmm *vmm = opaque;
+    vireo_kvm_vm_kick_vcpu(vmm->vm, 0);
 }
 
 static guint8 *
@@ -39,6 +65,28 @@ exit_mmio(void *opaque, guint64 addr, guint8 *data, guint size, gboolean is_writ
     return vireo_bus_mmio(vmm->bus, addr, data, size, is_write);
 }
 
+static gboolean
+exit_extint_pending(void *opaque)
+{
+    VireoVmm *vmm = opaque;
+    return vmm->irqchip && vireo_irqchip_has_extint(vmm->irqchip);
+}
+
+static guint8
+exit_extint_ack(void *opaque)
+{
+    VireoVmm *vmm = opaque;
+    return vireo_irqchip_ack_extint(vmm->irqchip);
+}
+
+static void
+exit_ioapic_eoi(void *opaque, guint8 vector)
+{
+    VireoVmm *vmm = opaque;
+    if (vmm->irqchip)
+        vireo_irqchip_eoi(vmm->irqchip, vector);
+}
+
 /* ---- the steps --------------------------------------------------------- */
 static gboolean
 build_vm(VireoVmm *vmm, GError **error)
@@ -58,13 +106,24 @@ build_bus(VireoVmm *vmm, GError **error)
         .set_irq = hw_set_irq,
         .request = vireo_vmm_on_device_request,
         .gpa_to_hva = hw_gpa_to_hva,
+        .signal_msi = hw_signal_msi,
+        .set_msi_route = hw_set_msi_route,
+        .extint_notify = hw_extint_notify,
         .opaque = vmm,
     };
     return TRUE;
 }
 
-/* Every description whose kind has a model; the rest (in-kernel PIT,
- * the VNC server, devices not emulated yet) have nothing to create here. */
+/* The 8259 pair and the IOAPIC: before the devices that drive their lines. */
+static gboolean
+build_irqchip(VireoVmm *vmm, GError **error)
+{
+    vmm->irqchip = vireo_irqchip_new(&vmm->hw, error);
+    return vmm->irqchip != NULL;
+}
+
+/* Every description whose kind has a model; the rest (the VNC server,
+ * devices not emulated yet) have nothing to create here. */
 static gboolean
 build_devices(VireoVmm *vmm, GError **error)
 {
@@ -99,6 +158,9 @@ build_vcpus(VireoVmm *vmm, GError **error)
         .pio = exit_pio,
         .mmio = exit_mmio,
         .event = vireo_vmm_on_kvm_event,
+        .extint_pending = exit_extint_pending,
+        .extint_ack = exit_extint_ack,
+        .ioapic_eoi = exit_ioapic_eoi,
         .opaque = vmm,
     };
     return vireo_kvm_vm_create_vcpus(vmm->vm, &vmm->desc->cpu,
@@ -113,6 +175,7 @@ static const struct {
 } build_steps[] = {
     { N_("create the VM and its RAM"), build_vm },
     { N_("create the I/O bus"), build_bus },
+    { N_("create the interrupt controllers"), build_irqchip },
     { N_("create the devices"), build_devices },
     { N_("load the ACPI tables and the kernel"), build_guest_memory },
     { N_("create the vCPUs"), build_vcpus },
@@ -131,7 +194,7 @@ vireo_vmm_build(VireoVmm *vmm, GError **error)
 }
 
 /* Reverse order: vCPUs stop calling devices first, devices go before the
- * bus and the VM whose RAM and IRQ lines they use. */
+ * interrupt controllers they drive, those before the bus and the VM. */
 void
 vireo_vmm_teardown(VireoVmm *vmm)
 {
@@ -141,6 +204,7 @@ vireo_vmm_teardown(VireoVmm *vmm)
         while (vmm->devices->len)
             g_ptr_array_remove_index(vmm->devices, vmm->devices->len - 1);
     }
+    g_clear_pointer(&vmm->irqchip, vireo_irqchip_free);
     g_clear_pointer(&vmm->bus, vireo_bus_free);
     g_clear_pointer(&vmm->vm, vireo_kvm_vm_free);
 }

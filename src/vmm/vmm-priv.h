@@ -4,6 +4,7 @@
 #include "vmm/vmm.h"
 #include "kvm/kvm.h"
 #include "hw/hw.h"
+#include "hw/irqchip.h"
 
 typedef struct {
     guint id;
@@ -18,6 +19,7 @@ struct _VireoVmm {
     VireoKvmVm *vm;
     VireoBus *bus;
     VireoHwContext hw;
+    VireoIrqChip *irqchip;          /* PIC + IOAPIC (split irqchip) */
     GPtrArray *devices;             /* VireoDevice*, creation order */
     guint64 rsdp_addr;
     VireoBootInfo boot;

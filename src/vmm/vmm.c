@@ -166,12 +166,21 @@ vireo_vmm_start(VireoVmm *vmm, GError **error)
     return vireo_vmm_resume(vmm, error);
 }
 
+/* Guest time (the PIT's counters and IRQ 0) stops with the vCPUs. */
+static void
+vmm_devices_set_running(VireoVmm *vmm, gboolean running)
+{
+    for (guint i = 0; vmm->devices && i < vmm->devices->len; i++)
+        vireo_device_set_running(g_ptr_array_index(vmm->devices, i), running);
+}
+
 gboolean
 vireo_vmm_pause(VireoVmm *vmm, GError **error)
 {
     if (vmm->state != VIREO_RUN_STATE_RUNNING)
         return TRUE;        /* QMP stop is idempotent */
     vireo_kvm_vm_pause(vmm->vm);
+    vmm_devices_set_running(vmm, FALSE);
     vmm->state = VIREO_RUN_STATE_PAUSED;
     vmm_emit(vmm, "STOP", NULL);
     return TRUE;
@@ -193,6 +202,7 @@ vireo_vmm_resume(VireoVmm *vmm, GError **error)
         return FALSE;
     }
     vmm->state = VIREO_RUN_STATE_RUNNING;
+    vmm_devices_set_running(vmm, TRUE);
     vireo_kvm_vm_resume(vmm->vm);
     vmm_emit(vmm, "RESUME", NULL);
     return TRUE;
@@ -260,6 +270,9 @@ static gboolean
 vmm_do_reset(VireoVmm *vmm, GError **error)
 {
     vireo_kvm_vm_pause(vmm->vm);
+    /* Controllers first: the devices' resets drive their lines again. */
+    if (vmm->irqchip)
+        vireo_irqchip_reset(vmm->irqchip);
     for (guint i = 0; i < vmm->devices->len; i++)
         vireo_device_reset(g_ptr_array_index(vmm->devices, i));
     if (!vireo_vmm_reload(vmm, error) ||

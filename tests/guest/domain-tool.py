@@ -90,9 +90,13 @@ def cmd_qemu_args(path):
     # microvm lacks dies and port 0xCF9, and resolves a named CPU model to
     # its latest version where machine='pc' means version 1 (another brand
     # string): those domains run on -M pc, with qboot to keep it quick.
+    # microvm's MADT has no IRQ0 -> GSI 2 override although its in-kernel
+    # routing sends the PIT to IOAPIC pin 2: the PIT interrupt check
+    # (expect.pit_hz) follows the MADT, so it runs on -M pc as well.
     cpu = dom.find("cpu")
     named_model = cpu is not None and cpu.findtext("model") is not None
-    if dies > 1 or named_model or guest_exit(dom) == "cf9":
+    pit_irq = "expect.pit_hz=" in (dom.findtext("os/cmdline") or "")
+    if dies > 1 or named_model or guest_exit(dom) == "cf9" or pit_irq:
         args = ["-M", "pc", "-bios", "qboot.rom"]
     else:
         args = ["-M", "microvm,acpi=on,rtc=on,pit=on,pic=on"]

@@ -101,6 +101,10 @@ guest_output_to_tap() {
         return
     esac
     serial_to_tap "$1 $2" "$SERIAL"
+    # check.c calibrates its TSC against PIT channel 0 before anything else.
+    grep -q 'TSC [0-9]* kHz' "$SERIAL.txt" && ! grep -q 'the PIT did not count' "$SERIAL.txt"
+    tap_ok $? "$1 $2: the TSC was calibrated against the PIT" \
+        "$(grep -m 1 'TSC' "$SERIAL.txt")"
     case $2 in basic|clock-variable)
         rtc_to_tap "$1 $2" "$SERIAL" "$4" "$5" "$($DOMAIN_TOOL get "$XML" clock-adjust)" ;;
     esac

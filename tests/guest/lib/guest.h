@@ -164,11 +164,18 @@ void idt_init(void);
 void irq_set_handler(unsigned vector, irq_handler_fn fn);
 bool lapic_init(void);                  /* xAPIC, MMIO at the MADT's address */
 u32 lapic_id(void);
+u32 lapic_lvt0(void);                   /* LVT LINT0: ExtINT 0x700 for the 8259 */
+void lapic_set_lvt0(u32 v);
 void lapic_eoi(void);
 bool lapic_send_ipi(u32 apic_id, u32 icr_low);
 /* Routes an ISA IRQ (through the MADT's overrides) to vector on this CPU. */
 bool ioapic_route_isa(unsigned irq, unsigned vector, char *why, size_t n);
 void ioapic_mask_isa(unsigned irq);
+/* The same route, level-triggered whatever the MADT says (active high). */
+bool ioapic_route_isa_level(unsigned irq, unsigned vector, char *why, size_t n);
+/* The low half of IRQ irq's redirection entry (bit 14: remote IRR). */
+u32 ioapic_rte_isa(unsigned irq);
+#define IOAPIC_RTE_REMOTE_IRR (1u << 14)
 void pic_disable(void);
 
 /* ---- SMP (smp.c) ------------------------------------------------------- */

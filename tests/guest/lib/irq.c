@@ -96,6 +96,16 @@ bool lapic_init(void)
     return true;
 }
 
+u32 lapic_lvt0(void)
+{
+    return lapic_read(0x350);
+}
+
+void lapic_set_lvt0(u32 v)
+{
+    lapic_write(0x350, v);
+}
+
 u32 lapic_id(void)
 {
     u32 id = lapic_read(LAPIC_ID);
@@ -158,6 +168,22 @@ bool ioapic_route_isa(unsigned irq, unsigned vector, char *why, size_t n)
     ioapic_write(0x11 + 2 * pin, lapic_id() << 24);
     ioapic_write(0x10 + 2 * pin, lo);
     return true;
+}
+
+bool ioapic_route_isa_level(unsigned irq, unsigned vector, char *why, size_t n)
+{
+    if (!ioapic_route_isa(irq, vector, why, n))
+        return false;
+    u32 pin = acpi.irq_to_gsi[irq] - acpi.ioapic_gsi_base;
+    ioapic_write(0x10 + 2 * pin, (ioapic_read(0x10 + 2 * pin) & ~(1u << 13)) | (1u << 15));
+    return true;
+}
+
+u32 ioapic_rte_isa(unsigned irq)
+{
+    if (!acpi.has_ioapic)
+        return 0;
+    return ioapic_read(0x10 + 2 * (acpi.irq_to_gsi[irq] - acpi.ioapic_gsi_base));
 }
 
 void ioapic_mask_isa(unsigned irq)
