@@ -408,7 +408,9 @@ log_size(VireoStore *store, const char *name)
     return g_stat(path, &st) == 0 ? st.st_size : 0;
 }
 
-static gboolean
+/* Writes the run's XML files and returns its run.ini, which the caller
+ * saves once the VMM is up (see vireo_dom_launch). */
+static GKeyFile *
 write_run_files(VireoStore *store, const char *name, const char *xml,
                 const VireoDomainSummary *sum, int id, gboolean transient,
                 gboolean paused, const char *token, goffset logpos, GError **error)
@@ -423,20 +425,19 @@ write_run_files(VireoStore *store, const char *name, const char *xml,
     if (g_mkdir_with_parents(rundir, 0700) < 0) {
         vireo_error_set_errno(error, VIREO_ERR_SYSTEM_ERROR, errno,
                               _("cannot create directory '%s'"), rundir);
-        return FALSE;
+        return NULL;
     }
     if (!(live = vireo_dom_live_xml(xml, id, error)) ||
         !vireo_store_write_runtime_file(domxml, xml, -1, error) ||
         !vireo_store_write_runtime_file(livexml, live, -1, error))
-        return FALSE;
+        return NULL;
     g_key_file_set_integer(kf, RUN_GROUP, "id", id);
     g_key_file_set_string(kf, RUN_GROUP, "uuid", sum->uuidstr);
     g_key_file_set_boolean(kf, RUN_GROUP, "transient", transient);
     g_key_file_set_string(kf, RUN_GROUP, "token", token);
     g_key_file_set_string(kf, RUN_GROUP, "reason", paused ? "user" : "booted");
-    g_key_file_set_int64(kf, RUN_GROUP, "vmm_pid", 0);
     g_key_file_set_int64(kf, RUN_GROUP, "log_offset", logpos);
-    return run_info_save(store, name, kf, error);
+    return g_steal_pointer(&kf);
 }
 
 static int
@@ -450,15 +451,16 @@ allocate_id(VireoStore *store, GError **error)
     return id;
 }
 
+/* Completes run.ini with the monitor's report and saves it: the run
+ * becomes visible to other vireo commands only now, whole. */
 static gboolean
-record_vmm(VireoStore *store, const char *name, const char *report,
+record_vmm(VireoStore *store, const char *name, GKeyFile *kf, const char *report,
            GError **error)
 {
-    g_autoptr(GKeyFile) kf = run_info_load(store, name);
     int pid = 0, mon = 0;
     guint64 start = 0;
 
-    if (!kf || sscanf(report, "OK %d %" G_GUINT64_FORMAT " %d", &pid, &start, &mon) != 3) {
+    if (sscanf(report, "OK %d %" G_GUINT64_FORMAT " %d", &pid, &start, &mon) != 3) {
         vireo_error_set(error, VIREO_ERR_INTERNAL_ERROR, "%s",
                         _("lost the runtime state of the domain while starting it"));
         return FALSE;
@@ -466,7 +468,12 @@ record_vmm(VireoStore *store, const char *name, const char *report,
     g_key_file_set_int64(kf, RUN_GROUP, "vmm_pid", pid);
     g_key_file_set_uint64(kf, RUN_GROUP, "vmm_start", start);
     g_key_file_set_int64(kf, RUN_GROUP, "monitor_pid", mon);
-    return run_info_save(store, name, kf, error);
+    if (run_info_save(store, name, kf, error))
+        return TRUE;
+    /* nobody could find or stop this VMM: stop it now */
+    if (pid > 0)
+        kill(pid, SIGKILL);
+    return FALSE;
 }
 
 gboolean
@@ -479,27 +486,31 @@ vireo_dom_launch(VireoStore *store, const char *name, const char *xml,
     g_autofree char *shutoff = vireo_store_path(store, "shutoff", name);
     g_auto(GStrv) argv = NULL;
     goffset logpos = log_size(store, name);
+    g_autoptr(GKeyFile) kf = NULL;
+    g_autofree char *rundir = g_build_filename(store->dom_run_dir, name, NULL);
     int id, fd;
 
     if (!sum || (id = allocate_id(store, error)) < 0)
         return FALSE;
     token = g_strdup_printf("%d-%" G_GINT64_FORMAT, id, g_get_real_time());
-    if (!write_run_files(store, name, xml, sum, id, transient, paused, token, logpos, error))
+    if (!(kf = write_run_files(store, name, xml, sum, id, transient, paused, token,
+                               logpos, error)))
         return FALSE;
     argv = vmm_argv(store, name, paused);
     if ((fd = spawn_monitor(store, name, sum->uuidstr, token, argv, error)) < 0)
         return FALSE;
     report = read_report(fd);
     if (!g_str_has_prefix(report, "OK ")) {
-        g_autofree char *rundir = g_build_filename(store->dom_run_dir, name, NULL);
         g_autofree char *tail = log_tail(store, name, logpos);
         remove_tree(rundir);
         vireo_error_set(error, VIREO_ERR_INTERNAL_ERROR,
                         _("process exited while connecting to monitor: %s"), tail);
         return FALSE;
     }
-    if (!record_vmm(store, name, report, error))
+    if (!record_vmm(store, name, kf, report, error)) {
+        remove_tree(rundir);
         return FALSE;
+    }
     g_unlink(shutoff);
     return TRUE;
 }

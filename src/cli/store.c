@@ -354,19 +354,34 @@ vireo_store_run_names(VireoStore *store)
     return list_dir(store->dom_run_dir, NULL);
 }
 
+/* Rewritten in place rather than replaced (temporary file + rename):
+ * every reader and writer holds the store lock, and replacing a file that
+ * holds data frees its blocks, which costs 1-3 ms per start on an ext4
+ * mounted with discard (tests and benches keep the store under /tmp). */
 int
 vireo_store_next_id(VireoStore *store, GError **error)
 {
     g_autofree char *path = g_build_filename(store->run_dir, "next-id", NULL);
-    g_autofree char *data = NULL;
     g_autofree char *next = NULL;
+    char buf[32] = "";
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    ssize_t n;
     int id = 1;
 
-    if (g_file_get_contents(path, &data, NULL, NULL))
-        id = MAX(1, (int)g_ascii_strtoll(data, NULL, 10));
-    next = g_strdup_printf("%d\n", id + 1);
-    if (!vireo_store_write_runtime_file(path, next, -1, error))
+    if (fd < 0) {
+        vireo_error_set_errno(error, VIREO_ERR_WRITE_FAILED, errno, "%s", path);
         return -1;
+    }
+    if ((n = pread(fd, buf, sizeof(buf) - 1, 0)) > 0)
+        id = MAX(1, (int)g_ascii_strtoll(buf, NULL, 10));
+    next = g_strdup_printf("%d\n", id + 1);
+    if (pwrite(fd, next, strlen(next), 0) != (ssize_t)strlen(next) ||
+        ftruncate(fd, strlen(next)) < 0) {
+        vireo_error_set_errno(error, VIREO_ERR_WRITE_FAILED, errno, "%s", path);
+        close(fd);
+        return -1;
+    }
+    close(fd);
     return id;
 }
 
