@@ -4,6 +4,8 @@
 # the same run, with the ratios. Targets (docs/qmp.md): ready in under a
 # tenth of QEMU's time, round trip under half of QEMU's.
 # usage: run.sh BUILDDIR   (make bench)
+# VIREO_BENCH_SPLIT=1 adds a "split" line: the median time from exec to each
+# of vireo-vmm's start-up checkpoints (docs/design.md, "Start-up").
 set -u
 build=${1:-$(pwd)}
 src=$(cd "$(dirname "$0")/../.." && pwd)
