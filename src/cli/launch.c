@@ -312,8 +312,14 @@ monitor_main(VireoStore *store, const char *name, const char *uuid,
         write_line(ready_fd, msg);
         close(ready_fd);
     }
-    if (ino >= 0)
-        g_thread_unref(g_thread_new("close", close_in_background, GINT_TO_POINTER(ino)));
+    if (ino >= 0) {
+        GThread *closer = g_thread_try_new("close", close_in_background,
+                                           GINT_TO_POINTER(ino), NULL);
+        if (closer)
+            g_thread_unref(closer);
+        else
+            close(ino);
+    }
     /* After the report, so start does not wait for these round trips:
      * the VMM answered (its greeting), which is what start promises. A
      * console attached before the pty file exists asks the VMM itself. */
