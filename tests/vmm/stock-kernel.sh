@@ -141,8 +141,11 @@ has() { grep -q -- "$1" "$SERIAL" 2>/dev/null; }
 all_seen() {
     has "Linux version" && has "BIOS-provided physical RAM map" &&
     has "ACPI: RSDP" && has "ACPI: FACP" && has "ACPI: APIC" &&
-    has "smpboot: Allowing 2 CPUs"
+    has_ioapic && has "smpboot: Allowing 2 CPUs"
 }
+# Linux reads the version register of vireo's user-space IOAPIC (split
+# irqchip) while it parses the MADT: 0x11, 24 pins.
+has_ioapic() { grep -q 'IOAPIC\[0\]: apic_id [0-9]*, version 17, address 0xfec00000, GSI 0-23' "$SERIAL" 2>/dev/null; }
 
 # The e820 map the description has, as Linux prints it.
 domain e820 "$KERNEL"
@@ -190,6 +193,8 @@ boot() {
         has "ACPI: $table"
         ok $? "$name: finds the ACPI $table vireo wrote" "$(grep 'ACPI:' "$SERIAL" 2>/dev/null | head -n 12)"
     done
+    has_ioapic
+    ok $? "$name: reads the IOAPIC's version 0x11 and 24 pins at 0xfec00000" "$(grep 'IOAPIC' "$SERIAL" 2>/dev/null | head -n 3)"
     has "smpboot: Allowing 2 CPUs"
     ok $? "$name: smpboot: Allowing 2 CPUs (from the MADT)" "$(grep -i 'smpboot\|CPUs' "$SERIAL" 2>/dev/null | head -n 5)"
 
