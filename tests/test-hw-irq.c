@@ -264,11 +264,11 @@ test_ioapic_registers(void)
     }
     g_assert_cmphex(ioapic_read(h, 0x10 + 2 * VIREO_IOAPIC_PINS), ==, 0xffffffff);
     /* Delivery status and remote IRR are read-only; of the upper half
-     * only the destination byte is kept. */
+     * only the destination byte and the extended destination ID are kept. */
     ioapic_write(h, 0x10, 0xffffffff);
     g_assert_cmphex(ioapic_read(h, 0x10), ==, 0x0001afff);
     ioapic_write(h, 0x11, 0xffffffff);
-    g_assert_cmphex(ioapic_read(h, 0x11), ==, 0xff000000);
+    g_assert_cmphex(ioapic_read(h, 0x11), ==, 0xfffe0000);
     /* A machine reset masks everything again. */
     ioapic_write(h, 0x00, 0x05000000);
     vireo_irqchip_reset(chip);
@@ -293,6 +293,10 @@ test_ioapic_msi_format(void)
     /* NMI delivery mode carries through. */
     vireo_ioapic_entry_msi(0x0000000000000402ull, &addr, &data);
     g_assert_cmphex(data, ==, 0x402);
+    /* Extended destination ID: APIC ID 0x1234 = 0x34 + (0x12 << 8). */
+    vireo_ioapic_entry_msi(0x3424000000000050ull, &addr, &data);
+    g_assert_cmphex(addr, ==, 0x00001200fee34000ull);
+    g_assert_cmphex(data, ==, 0x50);
 }
 
 static void

@@ -32,9 +32,11 @@
 #define RTE_LEVEL        (1ull << 15)
 #define RTE_MASKED       (1ull << 16)
 #define RTE_DEST_SHIFT   56
+#define RTE_EXT_DEST_SHIFT 49       /* 55:49: destination bits 14:8 */
 /* What a guest may write: all but delivery status and remote IRR, and of
- * the upper half only the destination. */
-#define RTE_WRITABLE     (0xff00000000000000ull | 0x1ffffull)
+ * the upper half the destination and the extended destination ID that
+ * guests use when CPUID offers KVM_FEATURE_MSI_EXT_DEST_ID. */
+#define RTE_WRITABLE     (0xfffe000000000000ull | 0x1ffffull)
 #define RTE_READ_ONLY    (RTE_DELIVS | RTE_REMOTE_IRR)
 
 #define MSI_ADDR_BASE    0xfee00000ull
@@ -60,7 +62,12 @@ void
 vireo_ioapic_entry_msi(guint64 rte, guint64 *addr, guint32 *data)
 {
     guint dm = (rte >> RTE_DM_SHIFT) & 7;
-    *addr = MSI_ADDR_BASE | ((rte >> RTE_DEST_SHIFT) & 0xff) << MSI_ADDR_DEST_SHIFT |
+    guint32 dest = ((rte >> RTE_DEST_SHIFT) & 0xff) |
+                   ((rte >> RTE_EXT_DEST_SHIFT) & 0x7f) << 8;
+    /* Destination bits 31:8 go where KVM_CAP_X2APIC_API's 32-bit IDs
+     * read them: address bits 63:40 (address_hi 31:8). */
+    *addr = MSI_ADDR_BASE | (guint64) (dest & 0xff) << MSI_ADDR_DEST_SHIFT |
+            (guint64) (dest & ~0xffu) << 32 |
             ((rte & RTE_DEST_LOGICAL) ? MSI_ADDR_LOGICAL : 0);
     *data = (rte & RTE_VECTOR) | dm << 8 |
             ((rte & RTE_LEVEL) ? MSI_DATA_LEVEL | MSI_DATA_LEVEL_ASSERT : 0);

@@ -18,5 +18,7 @@ void vireo_ioapic_eoi(VireoIoapic *io, guint8 vector);
 guint64 vireo_ioapic_get_entry(VireoIoapic *io, guint pin);
 /* The MSI address/data a redirection entry sends (SDM vol. 3, 11.11):
  * destination in address bits 19:12, logical mode bit 2; vector, delivery
- * mode bits 10:8, level-triggered = bits 15 (trigger) and 14 (assert). */
+ * mode bits 10:8, level-triggered = bits 15 (trigger) and 14 (assert).
+ * An extended destination ID (entry bits 55:49, destination bits 14:8)
+ * goes to address bits 63:40, as KVM_X2APIC_API_USE_32BIT_IDS reads it. */
 void vireo_ioapic_entry_msi(guint64 rte, guint64 *addr, guint32 *data);
