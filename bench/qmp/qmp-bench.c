@@ -145,7 +145,7 @@ split_collect(double t0)
 static void
 split_print(void)
 {
-    if (!split_file)
+    if (!split_file || !split_names->len)
         return;
     printf("split");
     for (guint i = 0; i < split_names->len; i++) {
