@@ -96,7 +96,7 @@ struct _VireoDeviceClass {
 
 /* The GType registered for kind, or G_TYPE_INVALID. Walks the subclasses
  * of VireoDevice (g_type_children), as QOM's object_class_get_list does.
- * Kinds with no model (the in-kernel PIT, VNC, PCI devices for now) give
+ * Kinds with no model (VNC, PCI devices for now) give
  * G_TYPE_INVALID: the builder skips them. */
 GType vireo_device_type_for_kind(VireoDeviceKind kind);
 

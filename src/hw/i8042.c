@@ -285,7 +285,7 @@ vireo_i8042_realize(VireoDevice *dev, const VireoHwContext *hw,
 {
     VireoI8042 *k = VIREO_I8042(dev);
     k->base = desc->io_base ? desc->io_base : I8042_DATA;
-    /* Only 0x60 and 0x64: 0x61 is port B, which KVM's in-kernel PIT owns. */
+    /* Only 0x60 and 0x64: 0x61 is port B, which pit.c owns. */
     if (!vireo_bus_register_pio(hw->bus, k->base, 1, i8042_pio, k,
                                 "i8042-data", error) ||
         !vireo_bus_register_pio(hw->bus, k->base + (I8042_CMD - I8042_DATA), 1,

@@ -107,7 +107,7 @@ typedef enum {
     VIREO_DEV_I8042,
     VIREO_DEV_DEBUGCON,             /* port 0x80 POST / 0x402 debug */
     VIREO_DEV_PM,                   /* ACPI PM1a blocks, reset register, 0xCF9 */
-    VIREO_DEV_PIT,                  /* in-kernel PIT; listed for describe */
+    VIREO_DEV_PIT,                  /* 8254 + port 0x61 (src/hw/pit.c) */
     VIREO_DEV_PCI_HOST,             /* i440fx / q35 host bridge, 0xCF8/0xCFC */
     VIREO_DEV_ISA_BRIDGE,           /* PIIX3 / ICH9 LPC */
     VIREO_DEV_VIDEO,
