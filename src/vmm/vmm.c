@@ -350,6 +350,7 @@ vmm_guest_panic(VireoVmm *vmm)
         /* Stays paused for inspection, as QEMU's -action panic=pause. */
         json_object_set_string_member(data, "action", "pause");
         vireo_kvm_vm_pause(vmm->vm);
+        vmm_devices_set_running(vmm, FALSE);
         if (vmm->state == VIREO_RUN_STATE_RUNNING)
             vmm_emit(vmm, "STOP", NULL);
         vmm->state = VIREO_RUN_STATE_GUEST_PANICKED;
