@@ -114,6 +114,31 @@ test_mode2_mode3(void)
     g_assert_cmphex(status(h, 1) & 0x80, ==, 0x80);
 }
 
+/* A count written while mode 2 counts (no control word) waits for the end
+ * of the period, with null count set until then. */
+static void
+test_reload_at_period_end(void)
+{
+    g_autoptr(HwHarness) h = hw_harness_new();
+    FakeClock clock;
+    g_autoptr(VireoDevice) pit = create_pit(h, &clock);
+
+    load(h, 1, 0x74, 100);
+    advance_ticks(&clock, 230);
+    hw_outb(h, CH0 + 1, 50);
+    hw_outb(h, CH0 + 1, 0);
+    advance_ticks(&clock, 40);
+    g_assert_cmpuint(latch_read(h, 1), ==, 30);           /* the old period */
+    g_assert_cmphex(status(h, 1) & 0x40, ==, 0x40);       /* null count */
+    advance_ticks(&clock, 30);                            /* its end: 50 starts */
+    g_assert_cmpuint(latch_read(h, 1), ==, 50);
+    g_assert_cmphex(status(h, 1) & 0x40, ==, 0);
+    advance_ticks(&clock, 10);
+    g_assert_cmpuint(latch_read(h, 1), ==, 40);
+    advance_ticks(&clock, 40);
+    g_assert_cmpuint(latch_read(h, 1), ==, 50);           /* reloaded with 50 */
+}
+
 static void
 test_latch_readback_access(void)
 {
@@ -259,6 +284,24 @@ test_irq0(void)
     advance_ticks(&clock, 1193);
     wait_raises(h, raises + 1);
 
+    /* A new count without a control word: the edge at the end of the
+     * current period, then the new period. */
+    load(h, 0, 0x34, 1193);
+    raises = hw_raises(h, 0);
+    advance_ticks(&clock, 1193 / 2);
+    hw_outb(h, CH0, 2386 & 0xff);
+    hw_outb(h, CH0, 2386 >> 8);
+    advance_ticks(&clock, 1193 - 1193 / 2);
+    wait_raises(h, raises + 1);
+    advance_ticks(&clock, 1193);
+    for (guint i = 0; i < 20; i++) {
+        g_usleep(200);
+        g_main_context_iteration(h->ctx, FALSE);
+    }
+    g_assert_cmpuint(hw_raises(h, 0), ==, raises + 1);
+    advance_ticks(&clock, 1193);
+    wait_raises(h, raises + 2);
+
     /* Mode 0: one edge at terminal count, then none. */
     load(h, 0, 0x30, 500);
     raises = hw_raises(h, 0);
@@ -283,6 +326,7 @@ main(int argc, char **argv)
     vireo_hw_types_init();
     g_test_add_func("/hw/pit/mode0", test_mode0);
     g_test_add_func("/hw/pit/mode2-mode3", test_mode2_mode3);
+    g_test_add_func("/hw/pit/reload-at-period-end", test_reload_at_period_end);
     g_test_add_func("/hw/pit/latch-readback-access", test_latch_readback_access);
     g_test_add_func("/hw/pit/port61-channel2", test_port61_channel2);
     g_test_add_func("/hw/pit/irq0", test_irq0);

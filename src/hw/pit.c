@@ -12,7 +12,8 @@
  * armed for the exact guest time of the next edge, so the rate follows the
  * counter. Edges the main loop was late for are delivered afterwards, a
  * quarter period apart, up to PIT_MAX_BACKLOG periods; beyond that the
- * backlog is dropped (counted in vireo_pit_get_stats). */
+ * backlog is dropped (counted in vireo_pit_get_stats). A count written
+ * while modes 2 and 3 count takes effect at the end of the period. */
 #include <config.h>
 #include <errno.h>
 #include <unistd.h>
@@ -58,7 +59,13 @@ typedef struct {
     guint16 latch;
     gboolean status_latched;
     guint8 status;
-    /* channel 0's interrupt: the tick of the next OUT rising edge, 0 none */
+    /* modes 2, 3: a count written while counting waits for the end of the
+     * period (next_boundary ticks after start_ns, at next_start_ns) */
+    guint32 next_count;             /* 0: none */
+    gint64 next_boundary, next_start_ns;
+    /* channel 0's interrupt: the tick (from start_ns) of the next OUT
+     * rising edge; <= 0 once a new count started at an edge not sent yet */
+    gboolean irq_armed;
     gint64 irq_tick;
 } PitChannel;
 
@@ -198,6 +205,21 @@ from_bcd(guint16 v)
     return (v >> 12 & 0xf) * 1000 + (v >> 8 & 0xf) * 100 + (v >> 4 & 0xf) * 10 + (v & 0xf);
 }
 
+/* A count written during a period of modes 2 and 3 is loaded at the end of
+ * that period (8254 data sheet); the channel 0 schedule moves with it. */
+static void
+ch_apply_pending(PitChannel *c, gint64 now)
+{
+    if (!c->next_count || now < c->next_start_ns)
+        return;
+    c->start_ns = c->next_start_ns;
+    c->count = c->next_count;
+    c->next_count = 0;
+    c->null_count = FALSE;
+    if (c->irq_armed)
+        c->irq_tick -= c->next_boundary;
+}
+
 /* ---- channel 0's interrupt ---------------------------------------------- */
 
 /* The tick of channel 0's next OUT rising edge after tick d, 0 for none:
@@ -222,7 +244,7 @@ pit_arm(VireoPit *pit)
 
     if (pit->timer_fd < 0)
         return;
-    if (pit->running && c->irq_tick > 0) {
+    if (pit->running && c->irq_armed) {
         gint64 delay = c->start_ns + ticks_to_ns(c->irq_tick) - pit_now(pit);
         /* Behind (catching up): a quarter period after the last edge. */
         delay = MAX(delay, ticks_to_ns(c->count / 4));
@@ -240,6 +262,7 @@ pit_reschedule(VireoPit *pit)
     PitChannel *c = &pit->ch[0];
     gint64 d = ch_elapsed(c, pit_now(pit));
     c->irq_tick = d < 0 ? 0 : ch0_next_edge(c, d);
+    c->irq_armed = c->irq_tick > 0;
     pit_arm(pit);
 }
 
@@ -262,8 +285,9 @@ pit_on_timer(gint fd, GIOCondition cond, gpointer data)
 
     if (read(fd, &expirations, sizeof(expirations)) < 0 && errno != EAGAIN)
         return G_SOURCE_CONTINUE;
+    ch_apply_pending(c, pit_now(pit));
     d = ch_elapsed(c, pit_now(pit));
-    if (!pit->running || c->irq_tick <= 0 || d < c->irq_tick) {
+    if (!pit->running || !c->irq_armed || d < c->irq_tick) {
         pit_arm(pit);               /* early (a fake clock) or stale */
         return G_SOURCE_CONTINUE;
     }
@@ -279,7 +303,7 @@ pit_on_timer(gint fd, GIOCondition cond, gpointer data)
             c->irq_tick = next;
         }
     } else {
-        c->irq_tick = 0;            /* one-shot */
+        c->irq_armed = FALSE;       /* one-shot */
     }
     pit_arm(pit);
     return G_SOURCE_CONTINUE;
@@ -340,6 +364,7 @@ pit_write_control(VireoPit *pit, guint8 v)
         c->mode -= 4;               /* 6, 7 are 2, 3 */
     c->bcd = v & 1;
     c->loaded = FALSE;
+    c->next_count = 0;
     c->waiting_trigger = FALSE;
     c->suspended_ns = -1;
     c->null_count = TRUE;
@@ -358,6 +383,18 @@ ch_load(VireoPit *pit, PitChannel *c, guint16 raw)
         n = ch_modulus(c);
     if (mode_periodic(c->mode) && n == 1)
         n = 2;                      /* 1 is illegal in modes 2 and 3 */
+    if (mode_periodic(c->mode) && c->loaded) {
+        gint64 d = ch_elapsed(c, now);
+        if (d >= 0) {
+            /* Counting: the new count waits for the end of this period. */
+            c->next_boundary = (d / c->count + 1) * c->count;
+            c->next_start_ns = c->start_ns + ticks_to_ns(c->next_boundary);
+            c->next_count = n;
+            c->null_count = TRUE;
+            return;
+        }
+    }
+    c->next_count = 0;
     c->count = n;
     c->loaded = TRUE;
     c->null_count = FALSE;
@@ -447,6 +484,11 @@ ch_set_gate(VireoPit *pit, guint i, gboolean gate)
         }
     } else if (gate) {
         /* 1, 5: the trigger; 2, 3: a rising gate reloads the count. */
+        if (c->next_count) {
+            c->count = c->next_count;
+            c->next_count = 0;
+            c->null_count = FALSE;
+        }
         c->start_ns = now;
         c->waiting_trigger = FALSE;
     }
@@ -460,6 +502,8 @@ pit_pio(void *opaque, guint16 port, guint8 *data, guint size, gboolean is_write)
     VireoPit *pit = opaque;
     g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&pit->lock);
 
+    for (guint i = 0; i < 3; i++)
+        ch_apply_pending(&pit->ch[i], pit_now(pit));
     if (port == PORT_B) {
         if (is_write) {
             pit->port_b = data[0] & PORT_B_RW_BITS;
