@@ -640,9 +640,12 @@ static void check_level_irq(void)
     info("IRQ 4 level-triggered: %u interrupts, IER at their entry 0x%x 0x%x 0x%x", level_irqs,
          level_ier[0], level_ier[1], level_ier[2]);
     /* The second must come from the first EOI alone (the UART untouched,
-     * IER still 0x02); then they must stop. On this host both QEMU's
-     * in-kernel IOAPIC and vireo's see a second EOI of the vector before
-     * the handler lowered the line, so a third is tolerated. */
+     * IER still 0x02); then they must stop. kvm_pvm EOIs a vector in the
+     * LAPIC when it injects it (perf: kvm:kvm_eoi for the vector before the
+     * handler's first instruction, the handler's own EOI then finds the ISR
+     * empty), so each delivery is EOI'd before its handler lowers the line
+     * and a third one follows, under QEMU's in-kernel IOAPIC as under
+     * vireo's: a third is tolerated. */
     if (level_irqs < 2)
         add_reason(&r, "%u interrupt(s): not delivered again after an EOI with the line still up",
                    level_irqs);
