@@ -98,11 +98,13 @@ redirect_stdio_null(void)
         close(null);
 }
 
-static void
+static gboolean
 write_line(int fd, const char *text)
 {
-    if (write(fd, text, strlen(text)) < 0)
-        g_debug("cannot report to the starting vireo: %s", g_strerror(errno));
+    if (vireo_write_all(fd, text, strlen(text)))
+        return TRUE;
+    g_debug("cannot report to the starting vireo: %s", g_strerror(errno));
+    return FALSE;
 }
 
 /* An inotify watch for files created in (or renamed into) the run
@@ -300,6 +302,9 @@ monitor_main(VireoStore *store, const char *name, const char *uuid,
     redirect_stdio_null();
     ino = watch_run_dir(mon);
     vmm = spawn_vmm(argv, logfile);
+    /* after the spawn, which would pass an ignored SIGPIPE on: a starting
+     * vireo that died makes the report fail rather than kill the monitor */
+    signal(SIGPIPE, SIG_IGN);
     if (vmm < 0 || !(qmp = monitor_wait_ready(mon, ino, vmm, &status))) {
         g_autofree char *msg = g_strdup_printf("FAIL %d\n", status);
         write_line(ready_fd, msg);
@@ -309,7 +314,14 @@ monitor_main(VireoStore *store, const char *name, const char *uuid,
     {
         g_autofree char *msg = g_strdup_printf("OK %d %" G_GUINT64_FORMAT " %d\n",
                                                (int)vmm, start, (int)getpid());
-        write_line(ready_fd, msg);
+        if (!write_line(ready_fd, msg)) {
+            /* nobody will record this run, so nobody could find or stop
+             * its VMM: stop it (the next start removes the directory) */
+            kill(vmm, SIGKILL);
+            while (waitpid(vmm, &status, 0) < 0 && errno == EINTR)
+                ;
+            _exit(1);
+        }
         close(ready_fd);
     }
     if (ino >= 0) {

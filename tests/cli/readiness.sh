@@ -7,7 +7,7 @@
 # is reported with the reason in its log.
 . "$(dirname "$0")/lib.sh"
 ROUNDS=5
-N=$((ROUNDS * 6 + 9))
+N=$((ROUNDS * 6 + 11))
 plan $N
 blocker=$(guest_blocker)
 if [ -n "$blocker" ]; then
@@ -69,6 +69,26 @@ expect_output "the monitor is the VMM's parent" "$mon" "$(ps -o ppid= -p "$pid" 
 expect_output "the monitor leads its own session" "$mon" "$(ps -o sid= -p "$mon" | tr -d ' ')"
 check "which is not the test's session" [ "$(ps -o sid= -p "$mon" | tr -d ' ')" != "$(ps -o sid= -p $$ | tr -d ' ')" ]
 v -q destroy ready >/dev/null
+
+# A starting vireo killed before the report: nobody would ever record or
+# stop that VMM, so the monitor stops it (vireo-vmm starts 1 s late here,
+# through a wrapper, so the kill lands while the monitor waits for it).
+cat > "$WORK/slow-vmm" <<SH
+#!/bin/sh
+sleep 1
+exec "$VIREO_VMM" "\$@"
+SH
+chmod +x "$WORK/slow-vmm"
+VIREO_VMM="$WORK/slow-vmm" "$VIREO" -q start ready >/dev/null 2>&1 &
+starter=$!
+sleep 0.3
+kill -9 $starter
+wait $starter 2>/dev/null
+vmm_left() { pgrep -f -- "--domain $ROOT/run/domains/ready/domain.xml" >/dev/null; }
+vmm_gone() { ! vmm_left; }
+sleep 1
+check "a VMM whose starter died before the report is stopped" wait_for 10 vmm_gone
+expect_output "and the domain is not running" "shut off (destroyed)" "$(v -q domstate ready --reason)"
 
 # A vireo-vmm that cannot be executed: the monitor writes why into the log,
 # and start shows the log's tail as libvirt does.
