@@ -6,7 +6,8 @@
 # the variable; the greeting is QEMU's and the first query-status right
 # after it answers "prelaunch" (the machine exists when the greeting comes);
 # vireo-vmm loads neither json-glib nor GIO (src/util/vireo-json.c), and
-# no GLib either where configure linked it statically.
+# no GLib either where configure linked it statically; its QMP socket,
+# which listens before the VM is built, is gone when the build fails.
 set -u
 src=${abs_top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 build=${abs_top_builddir:-$src}
@@ -17,7 +18,7 @@ n=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 notok() { n=$((n + 1)); echo "not ok $n - $1"; [ -s "$tmp/err" ] && sed 's/^/# /' "$tmp/err" | head -20; }
 skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
-echo "1..7"
+echo "1..8"
 
 needed=$(readelf -d "$vmm" 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ')
 case $needed in
@@ -45,7 +46,8 @@ fi
 
 if [ ! -w /dev/kvm ] || ! command -v python3 >/dev/null; then
     for t in "checkpoints in order" "no checkpoints without the variable" \
-             "greeting, then query-status prelaunch" "every line of the trace is a checkpoint"; do
+             "greeting, then query-status prelaunch" "every line of the trace is a checkpoint" \
+             "a failed build leaves no QMP socket"; do
         skip "$t: needs /dev/kvm and python3"
     done
     exit 0
@@ -79,7 +81,7 @@ PY
 run_vmm VIREO_STARTUP_TRACE=1
 cp "$tmp/err" "$tmp/trace"
 names=$(sed -n 's/^vireo-startup: \([a-z0-9-]*\) [0-9]*$/\1/p' "$tmp/trace" | tr '\n' ' ')
-want="main i18n options types domain-parsed host-probed resolved vmm-built qmp-listening main-loop accepting greeted "
+want="main i18n options types domain-parsed host-probed resolved qmp-listening vmm-built main-loop accepting greeted "
 ordered=$(sed -n 's/^vireo-startup: [a-z0-9-]* \([0-9]*\)$/\1/p' "$tmp/trace" | sort -c -n 2>&1 && echo yes)
 if [ "$names" = "$want" ] && [ "$ordered" = yes ]; then
     ok "checkpoints in order: $names"
@@ -107,4 +109,14 @@ if head -1 "$tmp/qmp" | grep -qF "$greeting" &&
 else
     cat "$tmp/qmp" >>"$tmp/err"
     notok "greeting, then query-status prelaunch"
+fi
+
+# No <kernel>: the build fails after the socket listened.
+sed -e '/<kernel>/d' "$tmp/d.xml" >"$tmp/nokernel.xml"
+rm -f "$tmp/q.sock"
+if ! "$vmm" --domain "$tmp/nokernel.xml" --paused --qmp "unix:$tmp/q.sock" 2>"$tmp/err" &&
+   grep -q "missing kernel" "$tmp/err" && [ ! -e "$tmp/q.sock" ]; then
+    ok "a failed build leaves no QMP socket"
+else
+    notok "a failed build leaves no QMP socket"
 fi

@@ -476,14 +476,22 @@ vireo_qmp_server_new(VireoVmm *vmm, const char *spec, GError **error)
     if (fd < 0)
         return NULL;
     VireoQmpServer *server = g_new0(VireoQmpServer, 1);
-    server->vmm = vmm;
     server->path = g_steal_pointer(&path);
     server->listen_fd = fd;
-    server->listen_watch = g_unix_fd_add(fd, G_IO_IN, server_accept, server);
+    servers = g_list_append(servers, server);
+    if (vmm)
+        vireo_qmp_server_attach(server, vmm);
+    return server;
+}
+
+void
+vireo_qmp_server_attach(VireoQmpServer *server, VireoVmm *vmm)
+{
+    g_return_if_fail(server->vmm == NULL && server->listen_watch == 0);
+    server->vmm = vmm;
+    server->listen_watch = g_unix_fd_add(server->listen_fd, G_IO_IN, server_accept, server);
     if (vmm)
         server->event_listener = vireo_vmm_add_event_listener(vmm, server_on_event, server);
-    servers = g_list_append(servers, server);
-    return server;
 }
 
 /* Replies still queued (the one to "quit") are written before closing. */
@@ -515,7 +523,8 @@ vireo_qmp_server_free(VireoQmpServer *server)
         client_free(l->data);
     }
     g_list_free(server->clients);
-    g_source_remove(server->listen_watch);
+    if (server->listen_watch)
+        g_source_remove(server->listen_watch);
     close(server->listen_fd);
     unlink(server->path);
     g_free(server->path);

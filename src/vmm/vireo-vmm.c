@@ -191,11 +191,14 @@ watch_signals(VireoVmm *vmm, SignalWatch watches[3])
     signal(SIGPIPE, SIG_IGN);
 }
 
+/* The QMP sockets listen before the VM is built, as QEMU's monitor does:
+ * a client that connects meanwhile waits in the backlog and gets the
+ * greeting as soon as the VM exists (run_domain attaches them). */
 static gboolean
-start_qmp(VireoVmm *vmm, GPtrArray *servers, GError **error)
+listen_qmp(GPtrArray *servers, GError **error)
 {
     for (guint i = 0; opt_qmp && opt_qmp[i]; i++) {
-        VireoQmpServer *server = vireo_qmp_server_new(vmm, opt_qmp[i], error);
+        VireoQmpServer *server = vireo_qmp_server_new(NULL, opt_qmp[i], error);
         if (!server)
             return FALSE;
         g_ptr_array_add(servers, server);
@@ -234,14 +237,21 @@ run_domain(const VireoDomainDef *def, VireoMachineDesc *desc)
     g_autoptr(GPtrArray) servers =
         g_ptr_array_new_with_free_func((GDestroyNotify) vireo_qmp_server_free);
     SignalWatch watches[3];
+    if (!listen_qmp(servers, &err)) {
+        vireo_machine_desc_free(desc);
+        return startup_failed(def->name, err);
+    }
+    vireo_startup_mark("qmp-listening");
     g_autoptr(VireoVmm) vmm = vireo_vmm_new(desc, &err);
     if (!vmm)
         return startup_failed(def->name, err);
     vireo_startup_mark("vmm-built");
-    if (!start_qmp(vmm, servers, &err) || !write_pidfile(&err) ||
-        (!opt_paused && !vireo_vmm_start(vmm, &err)))
+    for (guint i = 0; i < servers->len; i++)
+        vireo_qmp_server_attach(g_ptr_array_index(servers, i), vmm);
+    if (!write_pidfile(&err) || (!opt_paused && !vireo_vmm_start(vmm, &err))) {
+        g_ptr_array_set_size(servers, 0);       /* before the VMM they point to */
         return startup_failed(def->name, err);
-    vireo_startup_mark("qmp-listening");
+    }
     watch_signals(vmm, watches);
     log_ptys(vmm);
     daemonize_ready();
