@@ -8,7 +8,8 @@ full speed). Prints the median of each phase over the cycles (ms):
   start    vireo exec -> fork of the monitor     vireo's start-up and checks
            -> vireo-vmm exec                     monitor, posix_spawn
            -> both QMP sockets listen            vireo-vmm's start-up
-           -> accept on the monitor socket       vireo-vmm after listen()
+           -> accept on the monitor socket       vireo-vmm builds the VM (it
+                                                 listens before, accepts after)
            -> vireo exit                         greeting, report, run.ini
   destroy  vireo exec -> SIGTERM                 vireo's start-up and lookup
            -> a VMM thread exits                 vireo-vmm's reaction
