@@ -26,17 +26,6 @@ EXTRA_DIST += $(QMP_SCRIPT_TESTS) tests/qmp/conformance.py tests/qmp/qmpconf.py 
 	tests/qmp/conformance.expected tests/qmp/ticker.c tests/qmp/ticker.xml \
 	tests/qmp/npm-client.js tests/qmp/guest.py docs/qmp.md
 
-# src/util/vireo-json.c against json-glib: one program built against each,
-# whose transcripts must agree (vireo-vmm links vireo-json, not json-glib).
-check_PROGRAMS += tests/qmp/json-api-glib tests/qmp/json-api-vireo
-tests_qmp_json_api_glib_SOURCES = tests/qmp/json-api.c
-tests_qmp_json_api_glib_LDADD = $(SYS_LIBS)
-tests_qmp_json_api_vireo_SOURCES = tests/qmp/json-api.c
-tests_qmp_json_api_vireo_CFLAGS = $(AM_CFLAGS)
-tests_qmp_json_api_vireo_LDADD = src/util/libvireo-json.a $(VMM_DEPS_LIBS)
-TESTS += tests/qmp/json.sh
-EXTRA_DIST += tests/qmp/json.sh
-
 # vireo-vmm's start-up path: locale, VIREO_STARTUP_TRACE, greeting.
 TESTS += tests/vmm-startup.sh
 EXTRA_DIST += tests/vmm-startup.sh

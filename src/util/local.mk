@@ -11,8 +11,3 @@ src_util_libvireo_util_a_SOURCES = \
 # --enable-static-libxml2): linked only into the installed programs.
 noinst_LIBRARIES += src/util/libvireo-noicu.a
 src_util_libvireo_noicu_a_SOURCES = src/util/vireo-noicu.c
-
-# json-glib's API on GLib alone (the part vireo-vmm uses), so that vireo-vmm
-# does not load libjson-glib and GIO: linked only into vireo-vmm.
-noinst_LIBRARIES += src/util/libvireo-json.a
-src_util_libvireo_json_a_SOURCES = src/util/vireo-json.c

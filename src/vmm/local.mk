@@ -5,5 +5,5 @@ src_vmm_libvireo_vmm_a_SOURCES = \
 
 bin_PROGRAMS += src/vireo-vmm
 src_vireo_vmm_SOURCES = src/vmm/vireo-vmm.c
-src_vireo_vmm_LDADD = $(QMP_A) $(VMM_SYS_LIBS)
-EXTRA_src_vireo_vmm_DEPENDENCIES = src/util/libvireo-noicu.a src/util/libvireo-json.a
+src_vireo_vmm_LDADD = $(QMP_A) $(INSTALLED_SYS_LIBS)
+EXTRA_src_vireo_vmm_DEPENDENCIES = src/util/libvireo-noicu.a
