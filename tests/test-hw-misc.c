@@ -230,9 +230,11 @@ test_whole_machine(void)
         { VIREO_DEV_DEBUGCON, "debugcon", 0x402, 1, -1 },
         { VIREO_DEV_PM, "pm", 0x600, 12, 9 },
         { VIREO_DEV_PANIC, "panic", 0x505, 1, -1 },
+        { VIREO_DEV_PIT, "pit", 0x40, 4, 0 },
     };
     static const guint16 ports[] = { 0x3f8, 0x2f8, 0x70, 0x60, 0x64, 0x80, 0x402,
-                                     0x600, 0x604, 0x608, 0xcf9, 0x505 };
+                                     0x600, 0x604, 0x608, 0xcf9, 0x505, 0x40, 0x43,
+                                     0x61 };
 
     for (gsize i = 0; i < G_N_ELEMENTS(list); i++) {
         g_assert_true(vireo_device_type_for_kind(list[i].kind) != G_TYPE_INVALID);
@@ -241,8 +243,9 @@ test_whole_machine(void)
     }
     for (gsize i = 0; i < G_N_ELEMENTS(ports); i++)
         g_assert_nonnull(vireo_bus_pio_owner(h->bus, ports[i]));
-    /* 0x61 stays free for KVM's in-kernel PIT (port B). */
-    g_assert_null(vireo_bus_pio_owner(h->bus, 0x61));
+    /* Port B (0x61) sits between the i8042's 0x60 and 0x64 and is the
+     * PIT's (gate and OUT of channel 2), not the keyboard controller's. */
+    g_assert_cmpstr(vireo_bus_pio_owner(h->bus, 0x61), ==, "port61");
     /* Machine reset of everything leaves every line low. */
     for (guint i = 0; i < devs->len; i++)
         vireo_device_reset(g_ptr_array_index(devs, i));
