@@ -103,6 +103,28 @@ elf_fill_zero_page(guint8 *zp)
     bp_put(zp, HDR_INITRD_ADDR_MAX, 4, FOUR_GIB - 1);
 }
 
+/* Segment i's BSS (memsz past filesz) needs no memset when the guest RAM
+ * there still reads as zero (fresh RAM on the first load: it saves a page
+ * fault per 4 KiB, 140 for the test guests' 560 KiB) and no segment loaded
+ * before it in this load overlaps it. */
+static gboolean
+elf_bss_is_zero(const VireoGuestMemory *gm, const Elf64_Phdr *phdrs, guint i)
+{
+    const Elf64_Phdr *ph = &phdrs[i];
+    guint64 start = ph->p_paddr + ph->p_filesz, len = ph->p_memsz - ph->p_filesz;
+    if (len == 0)
+        return TRUE;
+    if (!gm->is_zero || !gm->is_zero(gm->opaque, start, len))
+        return FALSE;
+    for (guint j = 0; j < i; j++) {
+        const Elf64_Phdr *prev = &phdrs[j];
+        if (prev->p_type == PT_LOAD && prev->p_memsz != 0 &&
+            prev->p_paddr < start + len && start < prev->p_paddr + prev->p_memsz)
+            return FALSE;
+    }
+    return TRUE;
+}
+
 gboolean
 vireo_boot_load_elf(const VireoGuestMemory *gm, const char *path,
                     const guint8 *img, gsize size, VireoBootLayout *layout,
@@ -140,7 +162,8 @@ vireo_boot_load_elf(const VireoGuestMemory *gm, const char *path,
             continue;
         guint8 *dst = gm->gpa_to_hva(gm->opaque, ph->p_paddr, ph->p_memsz);
         memcpy(dst, img + ph->p_offset, ph->p_filesz);
-        memset(dst + ph->p_filesz, 0, ph->p_memsz - ph->p_filesz);
+        if (!elf_bss_is_zero(gm, phdrs, i))
+            memset(dst + ph->p_filesz, 0, ph->p_memsz - ph->p_filesz);
     }
     elf_fill_zero_page(layout->zero_page);
     layout->cmdline_max = VIREO_BOOT_CMDLINE_MAX - 1;

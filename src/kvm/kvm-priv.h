@@ -31,6 +31,13 @@ struct _VireoKvmVm {
     gsize ram_map_size;
     GArray *regions;                /* VireoRamRegion (copy) */
     const VireoMemoryDesc *mem;
+    /* The RAM is a fresh anonymous mapping that reads as zero except in
+     * ram_written (guest-physical [start, end) pairs, guint64), until a
+     * vCPU may have run (vireo_kvm_vm_resume) or too many ranges were
+     * noted. Under ram_lock; ram_fresh is read atomically first. */
+    gint ram_fresh;
+    GMutex ram_lock;
+    GArray *ram_written;
     /* Split irqchip: the MSI each IOAPIC pin sends (KVM_SET_GSI_ROUTING). */
     GMutex route_lock;
     guint64 route_addr[VIREO_KVM_IOAPIC_PINS];

@@ -25,6 +25,10 @@ gboolean vireo_kvm_host_caps_probe(VireoHostCaps *caps, GError **error);
  * map, so unit tests can hand them a plain buffer instead of a VM. */
 typedef struct {
     guint8 *(*gpa_to_hva)(void *opaque, guint64 gpa, guint64 len);
+    /* Optional: TRUE when [gpa, gpa+len) is known to read as zero (RAM
+     * nothing wrote since it was mapped, other than the loader itself in
+     * this load), so a loader may skip zeroing it. NULL: never known. */
+    gboolean (*is_zero)(void *opaque, guint64 gpa, guint64 len);
     void *opaque;
     const VireoMemoryDesc *mem;
 } VireoGuestMemory;
@@ -79,7 +83,16 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(VireoKvmVm, vireo_kvm_vm_free)
 
 /* NULL when [gpa, gpa+len) is not inside one RAM region. */
 guint8 *vireo_kvm_vm_gpa_to_hva(VireoKvmVm *vm, guint64 gpa, guint64 len);
-/* A VireoGuestMemory view on the VM's RAM. */
+/* The VMM wrote (or may write) guest RAM [gpa, gpa+len) outside the
+ * VireoGuestMemory loaders, e.g. the ACPI tables: until the vCPUs first
+ * run, the VM keeps track of which RAM still reads as zero (a fresh
+ * anonymous mapping), so the first kernel load need not zero its BSS.
+ * Safe from any thread; a no-op once the vCPUs were resumed. */
+void vireo_kvm_vm_note_ram_write(VireoKvmVm *vm, guint64 gpa, guint64 len);
+/* From now on nothing in guest RAM is known to be zero (after the first
+ * kernel load; vireo_kvm_vm_resume() does it too). */
+void vireo_kvm_vm_forget_ram_zero(VireoKvmVm *vm);
+/* A VireoGuestMemory view on the VM's RAM (is_zero as above). */
 void vireo_kvm_vm_guest_memory(VireoKvmVm *vm, VireoGuestMemory *gm);
 /* Split irqchip; safe from any thread. An MSI into the LAPICs
  * (KVM_SIGNAL_MSI); FALSE when KVM refused it (warned once). */

@@ -358,6 +358,8 @@ vireo_kvm_vm_pause(VireoKvmVm *vm)
 void
 vireo_kvm_vm_resume(VireoKvmVm *vm)
 {
+    /* The guest may write anywhere from here on. */
+    vireo_kvm_vm_forget_ram_zero(vm);
     g_mutex_lock(&vm->lock);
     vm->pause_requested = FALSE;
     g_cond_broadcast(&vm->cond);

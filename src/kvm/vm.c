@@ -148,6 +148,9 @@ vm_map_ram(VireoKvmVm *vm, const VireoMemoryDesc *mem, GError **error)
         return FALSE;
     }
     vm->ram = ram;
+    /* Private anonymous memory, huge pages or not, reads as zero until
+     * written. (A file- or memfd-backed mapping must not set this.) */
+    g_atomic_int_set(&vm->ram_fresh, TRUE);
     if (mem->nosharepages)
         madvise(ram, vm->ram_map_size, MADV_UNMERGEABLE);
     return TRUE;
@@ -182,6 +185,8 @@ vireo_kvm_vm_new(const VireoMemoryDesc *mem, GError **error)
     vm->kvm_fd = vm->vm_fd = -1;
     g_mutex_init(&vm->lock);
     g_mutex_init(&vm->route_lock);
+    g_mutex_init(&vm->ram_lock);
+    vm->ram_written = g_array_new(FALSE, FALSE, sizeof(guint64));
     g_cond_init(&vm->cond);
     g_cond_init(&vm->parked_cond);
     vm->vcpus = g_ptr_array_new_with_free_func((GDestroyNotify) vireo_kvm_vcpu_free);
@@ -240,8 +245,10 @@ vireo_kvm_vm_free(VireoKvmVm *vm)
     if (vm->ram)
         munmap(vm->ram, vm->ram_map_size);
     g_array_unref(vm->regions);
+    g_array_unref(vm->ram_written);
     g_mutex_clear(&vm->lock);
     g_mutex_clear(&vm->route_lock);
+    g_mutex_clear(&vm->ram_lock);
     g_cond_clear(&vm->cond);
     g_cond_clear(&vm->parked_cond);
     g_free(vm);
@@ -258,16 +265,65 @@ vireo_kvm_vm_gpa_to_hva(VireoKvmVm *vm, guint64 gpa, guint64 len)
     return NULL;
 }
 
+/* More written ranges than this and the VM stops keeping track (a VMM
+ * writes a few: the ACPI tables and the legacy RSDP copy). */
+#define VIREO_KVM_RAM_WRITTEN_MAX 16
+
+void
+vireo_kvm_vm_note_ram_write(VireoKvmVm *vm, guint64 gpa, guint64 len)
+{
+    if (!g_atomic_int_get(&vm->ram_fresh) || len == 0)
+        return;
+    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&vm->ram_lock);
+    if (vm->ram_written->len / 2 >= VIREO_KVM_RAM_WRITTEN_MAX ||
+        len > G_MAXUINT64 - gpa) {
+        g_atomic_int_set(&vm->ram_fresh, FALSE);
+        return;
+    }
+    guint64 range[2] = { gpa, gpa + len };
+    g_array_append_vals(vm->ram_written, range, 2);
+}
+
+void
+vireo_kvm_vm_forget_ram_zero(VireoKvmVm *vm)
+{
+    g_atomic_int_set(&vm->ram_fresh, FALSE);
+}
+
+static gboolean
+vm_ram_is_zero(VireoKvmVm *vm, guint64 gpa, guint64 len)
+{
+    if (!g_atomic_int_get(&vm->ram_fresh) || len > G_MAXUINT64 - gpa)
+        return FALSE;
+    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&vm->ram_lock);
+    if (!g_atomic_int_get(&vm->ram_fresh))
+        return FALSE;
+    for (guint i = 0; i + 1 < vm->ram_written->len; i += 2) {
+        guint64 start = g_array_index(vm->ram_written, guint64, i);
+        guint64 end = g_array_index(vm->ram_written, guint64, i + 1);
+        if (gpa < end && start < gpa + len)
+            return FALSE;
+    }
+    return TRUE;
+}
+
 static guint8 *
 guest_memory_gpa_to_hva(void *opaque, guint64 gpa, guint64 len)
 {
     return vireo_kvm_vm_gpa_to_hva(opaque, gpa, len);
 }
 
+static gboolean
+guest_memory_is_zero(void *opaque, guint64 gpa, guint64 len)
+{
+    return vm_ram_is_zero(opaque, gpa, len);
+}
+
 void
 vireo_kvm_vm_guest_memory(VireoKvmVm *vm, VireoGuestMemory *gm)
 {
     gm->gpa_to_hva = guest_memory_gpa_to_hva;
+    gm->is_zero = guest_memory_is_zero;
     gm->opaque = vm;
     gm->mem = vm->mem;
 }

@@ -47,6 +47,8 @@ static guint8 *
 hw_gpa_to_hva(void *opaque, guint64 gpa, guint64 len)
 {
     VireoVmm *vmm = opaque;
+    /* Devices and the ACPI tables may write what they get. */
+    vireo_kvm_vm_note_ram_write(vmm->vm, gpa, len);
     return vireo_kvm_vm_gpa_to_hva(vmm->vm, gpa, len);
 }
 
@@ -220,8 +222,12 @@ vireo_vmm_reload(VireoVmm *vmm, GError **error)
         !vireo_acpi_install(&vmm->hw, &vmm->rsdp_addr, error))
         return FALSE;
     vireo_kvm_vm_guest_memory(vmm->vm, &gm);
-    return vireo_boot_load(&gm, &vmm->desc->boot, vmm->rsdp_addr,
-                           &vmm->boot, error);
+    gboolean ok = vireo_boot_load(&gm, &vmm->desc->boot, vmm->rsdp_addr,
+                                  &vmm->boot, error);
+    /* What the loader wrote is not zero any more: a reload (reset) zeroes
+     * the BSS again, as the guest owned that memory in between. */
+    vireo_kvm_vm_forget_ram_zero(vmm->vm);
+    return ok;
 }
 
 void

@@ -694,6 +694,7 @@ void guest_main(void)
     timer_ensure();
     printf("\nvireo check guest: boot protocol %s, TSC %lu kHz%s\n", boot_kind_name(), tsc_khz,
            tsc_calibrated ? "" : " (guessed: the PIT did not count)");
+    check(!bss_dirty_at_entry, "bss-zero", "the loader left non-zero bytes in .bss");
     topo_init();
     check_acpi();
     if (acpi_ok && acpi.madt)

@@ -1,6 +1,7 @@
 """A real guest under QMP control: the ticker guest prints
 "tick N" every 10 ms; `stop` must freeze the counter, `cont` must restart
-it, and after `system_powerdown` the guest must see the ACPI power button
+it, `system_reset` must boot it again with its .bss zeroed (as at the first
+boot), and after `system_powerdown` the guest must see the ACPI power button
 and power off (POWERDOWN, then SHUTDOWN guest-shutdown, then the VMM exits).
 The same session runs under QEMU (with qboot, as the reference the test is
 checked against) and under vireo-vmm.
@@ -30,6 +31,24 @@ def wait_ticks(path, at_least, timeout):
     deadline = time.time() + timeout
     while time.time() < deadline:
         if ticks(path) >= at_least:
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def ready_lines(path):
+    """The ticker's "ready" lines, one per boot."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return re.findall(r"^(ticker: ready .*)\n", f.read(), re.M)  # whole lines
+    except FileNotFoundError:
+        return []
+
+
+def wait_ready(path, boots, timeout):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if len(ready_lines(path)) >= boots:
             return True
         time.sleep(0.02)
     return False
@@ -67,6 +86,17 @@ def session(tap, label, t, log):
         q.exchange(c, '{"execute": "cont"}\n')
         ok(wait_ticks(log, frozen + 10, 10), "cont: the counter moves on from where it stopped",
            "%d then %d" % (frozen, ticks(log)))
+        # A reset reloads the kernel: the guest ran (its .bss holds
+        # non-zero values), so the loader must zero .bss again; the new
+        # "ready" line says what the guest found at entry.
+        out = q.exchange(c, '{"execute": "system_reset"}\n')
+        ok(out and out[-1] == '{"return": {}}', "system_reset: the reply", "\n".join(out))
+        ok(wait_ready(log, 2, 10), "system_reset: the guest starts again",
+           ready_lines(log))
+        ready = ready_lines(log)
+        ok(len(ready) >= 2 and all("bss zero at entry" in r for r in ready),
+           "the guest's .bss was zero at entry, at boot and after system_reset",
+           "\n".join(ready))
         out = q.exchange(c, '{"execute": "system_powerdown"}\n')
         ok(len(out) == 2 and '"event": "POWERDOWN"' in out[0],
            "system_powerdown: POWERDOWN then the reply", "\n".join(out))

@@ -2,7 +2,8 @@
  * 10 ms (so a paused VM visibly stops counting) and powers off through ACPI
  * S5 when it sees the power button status bit (PM1a_STS.PWRBTN_STS), i.e.
  * after QMP system_powerdown. "nopowerbtn" on the command line makes it
- * ignore the button, for tests that must keep it running. */
+ * ignore the button, for tests that must keep it running. Its "ready"
+ * line says whether the loader handed it a zeroed .bss. */
 #include "guest.h"
 
 #define PM1_PWRBTN_STS (1u << 8)    /* PM1a_STS, at PM1a_EVT_BLK */
@@ -29,7 +30,9 @@ void guest_main(void)
     u64 n = 0;
 
     power_button_enable();
-    printf("ticker: ready (power button %s)\n", obey ? "powers off" : "ignored");
+    /* guest.py checks .bss was zero at entry after system_reset too. */
+    printf("ticker: ready (power button %s, bss %s at entry)\n",
+           obey ? "powers off" : "ignored", bss_dirty_at_entry ? "NOT zero" : "zero");
     for (;;) {
         udelay(10000);
         printf("tick %lu\n", ++n);

@@ -26,11 +26,20 @@ pvh_entry32:
     cli
     cld
     mov %ebx, %esi
+    /* Did the loader hand over a zeroed .bss? (Both ends 16-aligned.) */
     mov $__bss_start, %edi
     mov $__bss_end, %ecx
     sub %edi, %ecx
-    xor %eax, %eax
+    shr $2, %ecx
+    xor %eax, %eax              /* ZF=1: an empty .bss counts as zero */
+    repe scasl
+    setne %dl                   /* stopped at a non-zero dword */
+    movzbl %dl, %edx
+    mov $__bss_start, %edi
+    mov $__bss_end, %ecx
+    sub %edi, %ecx
     rep stosb
+    mov %edx, bss_dirty_at_entry
     mov %esi, boot_info_ptr
     movl $BOOT_KIND_PVH, boot_kind
     lgdt gdt_desc
@@ -55,11 +64,20 @@ _start:
     cli
     cld
     mov %rsi, %r8
+    /* Did the loader hand over a zeroed .bss? (Both ends 16-aligned.) */
     lea __bss_start(%rip), %rdi
     lea __bss_end(%rip), %rcx
     sub %rdi, %rcx
-    xor %eax, %eax
+    shr $3, %rcx
+    xor %eax, %eax              /* ZF=1: an empty .bss counts as zero */
+    repe scasq
+    setne %r9b                  /* stopped at a non-zero quadword */
+    movzbl %r9b, %r9d
+    lea __bss_start(%rip), %rdi
+    lea __bss_end(%rip), %rcx
+    sub %rdi, %rcx
     rep stosb
+    mov %r9d, bss_dirty_at_entry(%rip)
     mov %r8, boot_info_ptr(%rip)
     movl $BOOT_KIND_LINUX, boot_kind(%rip)
     lgdt gdt_desc(%rip)
@@ -88,9 +106,12 @@ entry64_common:
 
     .data
     .p2align 3
-    .globl boot_info_ptr, boot_kind
+    .globl boot_info_ptr, boot_kind, bss_dirty_at_entry
 boot_info_ptr: .quad 0
 boot_kind:     .long 0
+/* 1 when .bss was not all zero at entry: the loader must zero it (the ELF
+ * p_memsz past p_filesz), on a first boot and after a reset alike. */
+bss_dirty_at_entry: .long 0
     .p2align 4
     .globl gdt, gdt_desc
 gdt:

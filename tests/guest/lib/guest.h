@@ -91,6 +91,7 @@ struct boot_info {
 extern struct boot_info boot;
 extern u64 boot_info_ptr;
 extern u32 boot_kind;
+extern u32 bss_dirty_at_entry;  /* entry.S: .bss was not zero at entry */
 void bootinfo_init(void);
 const char *boot_kind_name(void);
 
