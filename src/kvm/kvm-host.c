@@ -6,7 +6,7 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <linux/kvm.h>
-#include "kvm/kvm.h"
+#include "kvm/kvm-priv.h"
 #include "util/vireo-error.h"
 #include "util/vireo-i18n.h"
 
@@ -96,9 +96,44 @@ host_has_hugepages(void)
     return g_ascii_strtoull(text, NULL, 10) > 0;
 }
 
+/* The probe's device fd, kept for the VM the same process usually creates
+ * next (vireo-vmm probes, resolves, then builds): one open() and
+ * KVM_GET_API_VERSION instead of two. Kept with the path it was opened as,
+ * so a changed $VIREO_KVM_DEVICE opens anew. */
+G_LOCK_DEFINE_STATIC(kept_device);
+static int kept_fd = -1;
+static char *kept_path;
+
+static void
+keep_device(int fd, const char *path)
+{
+    G_LOCK(kept_device);
+    if (kept_fd >= 0)
+        close(kept_fd);
+    kept_fd = fd;
+    g_free(kept_path);
+    kept_path = g_strdup(path);
+    G_UNLOCK(kept_device);
+}
+
+int
+vireo_kvm_take_device(GError **error)
+{
+    int fd = -1;
+    G_LOCK(kept_device);
+    if (kept_fd >= 0 && g_strcmp0(kept_path, vireo_kvm_device_path()) == 0) {
+        fd = kept_fd;
+        kept_fd = -1;
+        g_clear_pointer(&kept_path, g_free);
+    }
+    G_UNLOCK(kept_device);
+    return fd >= 0 ? fd : vireo_kvm_open_device(error);
+}
+
 gboolean
 vireo_kvm_host_caps_probe(VireoHostCaps *caps, GError **error)
 {
+    const char *path = vireo_kvm_device_path();
     int fd = vireo_kvm_open_device(error);
     if (fd < 0)
         return FALSE;
@@ -113,6 +148,9 @@ vireo_kvm_host_caps_probe(VireoHostCaps *caps, GError **error)
             ioctl(fd, KVM_CHECK_EXTENSION, KVM_CAP_X2APIC_API) > 0;
         caps->has_hugepages = host_has_hugepages();
     }
-    close(fd);
+    if (ok)
+        keep_device(fd, path);
+    else
+        close(fd);
     return ok;
 }

@@ -54,6 +54,9 @@ struct _VireoKvmVm {
     gboolean quit;
 };
 
+/* kvm-host.c: the device fd the last host probe opened, when it was for
+ * the same path, or a new one (vireo_kvm_open_device). */
+int vireo_kvm_take_device(GError **error);
 /* vcpu.c */
 gboolean vireo_kvm_vcpu_setup_regs(VireoKvmVcpu *vcpu,
                                    const VireoKvmEntry *entry,

@@ -56,7 +56,10 @@ vcpu_ioctl_ok(VireoKvmVcpu *vcpu, int ret, const char *what, GError **error)
 
 /* The MSR values Linux expects at reset (SDM "Initial state" + what
  * firmware leaves: fast strings, write-back default memory type). KVM may
- * refuse an MSR the host lacks; skip that one and keep the others. */
+ * refuse an MSR the host lacks; skip that one and keep the others.
+ * KVM_SET_MSRS sets entries in order and returns how many it set before
+ * the first it refused, so one call sets them all on a host that has them,
+ * and each refusal costs one more call for the rest. */
 static gboolean
 vcpu_set_reset_msrs(VireoKvmVcpu *vcpu, GError **error)
 {
@@ -71,13 +74,23 @@ vcpu_set_reset_msrs(VireoKvmVcpu *vcpu, GError **error)
         { MSR_CSTAR, 0 }, { MSR_SYSCALL_MASK, 0 }, { MSR_KERNEL_GS_BASE, 0 },
         { MSR_IA32_TSC, 0 },
     };
-    for (guint i = 0; i < G_N_ELEMENTS(msrs); i++) {
-        struct { struct kvm_msrs hdr; struct kvm_msr_entry e; } one = {
-            .hdr.nmsrs = 1, .e.index = msrs[i].index, .e.data = msrs[i].value,
-        };
-        int ret = ioctl(vcpu->fd, KVM_SET_MSRS, &one);
-        if (ret == 1)
-            continue;
+    struct {
+        struct kvm_msrs hdr;
+        struct kvm_msr_entry e[G_N_ELEMENTS(msrs)];
+    } set;
+    guint i = 0;
+    while (i < G_N_ELEMENTS(msrs)) {
+        memset(&set, 0, sizeof(set));
+        set.hdr.nmsrs = G_N_ELEMENTS(msrs) - i;
+        for (guint j = 0; j < set.hdr.nmsrs; j++) {
+            set.e[j].index = msrs[i + j].index;
+            set.e[j].data = msrs[i + j].value;
+        }
+        int ret = ioctl(vcpu->fd, KVM_SET_MSRS, &set);
+        /* < 0: the call itself failed; the entry at i counts as refused. */
+        i += ret > 0 ? (guint) ret : 0;
+        if (i >= G_N_ELEMENTS(msrs))
+            break;
         if (msrs[i].index == MSR_IA32_APICBASE) {
             vireo_error_set(error, VIREO_ERR_SYSTEM_ERROR,
                             _("KVM refused IA32_APIC_BASE on vCPU %u"),
@@ -85,6 +98,7 @@ vcpu_set_reset_msrs(VireoKvmVcpu *vcpu, GError **error)
             return FALSE;
         }
         g_debug("vCPU %u: KVM refused MSR 0x%x", vcpu->index, msrs[i].index);
+        i++;
     }
     return TRUE;
 }

@@ -194,7 +194,7 @@ vireo_kvm_vm_new(const VireoMemoryDesc *mem, GError **error)
     vm->regions = g_array_copy(mem->regions);
     vm->pause_requested = TRUE;      /* vCPUs start parked */
 
-    vm->kvm_fd = vireo_kvm_open_device(error);
+    vm->kvm_fd = vireo_kvm_take_device(error);
     if (vm->kvm_fd < 0)
         return NULL;
     /* Type 0: the default x86 VM. */
