@@ -43,6 +43,16 @@ struct _VireoKvmVm {
     guint64 route_addr[VIREO_KVM_IOAPIC_PINS];
     guint32 route_data[VIREO_KVM_IOAPIC_PINS];
 
+    /* vireo_kvm_vm_start(): the KVM part of the set-up (KVM_CREATE_VM,
+     * memory slots, irqchip) runs on setup_thread while the caller builds
+     * the rest. setup_done is set (atomically, under setup_lock) once the
+     * thread was joined; setup_error is its failure, kept. */
+    GMutex setup_lock;
+    pthread_t setup_thread;
+    gboolean setup_running;
+    gint setup_done;
+    GError *setup_error;
+
     VireoKvmExitOps ops;
     GPtrArray *vcpus;               /* VireoKvmVcpu* */
 
@@ -57,6 +67,9 @@ struct _VireoKvmVm {
 /* kvm-host.c: the device fd the last host probe opened, when it was for
  * the same path, or a new one (vireo_kvm_open_device). */
 int vireo_kvm_take_device(GError **error);
+/* vm.c: waits for vireo_kvm_vm_start()'s set-up; FALSE (error set when
+ * error is non-NULL) when it failed. Cheap once it is done. */
+gboolean vireo_kvm_vm_ready(VireoKvmVm *vm, GError **error);
 /* vcpu.c */
 gboolean vireo_kvm_vcpu_setup_regs(VireoKvmVcpu *vcpu,
                                    const VireoKvmEntry *entry,

@@ -77,6 +77,13 @@ typedef struct {
  * (KVM_CAP_SPLIT_IRQCHIP with VIREO_KVM_IOAPIC_PINS routes: LAPICs in the
  * kernel, no in-kernel PIC, IOAPIC or PIT). */
 VireoKvmVm *vireo_kvm_vm_new(const VireoMemoryDesc *mem, GError **error);
+/* The same, with only the RAM mapped on return: the KVM part (~0.2 ms)
+ * runs on a helper thread while the caller writes guest RAM (RAM access and
+ * vireo_kvm_vm_note_ram_write() need no wait; every other call waits for
+ * it). vireo_kvm_vm_wait() joins it and returns its error, which is the
+ * error vireo_kvm_vm_new() would have returned. */
+VireoKvmVm *vireo_kvm_vm_start(const VireoMemoryDesc *mem, GError **error);
+gboolean vireo_kvm_vm_wait(VireoKvmVm *vm, GError **error);
 /* Stops and joins the vCPU threads, then releases everything. */
 void vireo_kvm_vm_free(VireoKvmVm *vm);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VireoKvmVm, vireo_kvm_vm_free)

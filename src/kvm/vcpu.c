@@ -295,6 +295,8 @@ vireo_kvm_vm_create_vcpus(VireoKvmVm *vm, const VireoCpuDesc *cpu,
                           const VireoKvmEntry *entry,
                           const VireoKvmExitOps *ops, GError **error)
 {
+    if (!vireo_kvm_vm_ready(vm, error))
+        return FALSE;
     vm->ops = *ops;
     vireo_kvm_install_kick_handler();
     if (!vm_enable_x2apic_ids(vm, cpu, error) || !vm_set_boot_cpu(vm, cpu, error))

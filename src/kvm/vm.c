@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include "kvm/kvm-priv.h"
 #include "util/vireo-error.h"
@@ -178,14 +179,15 @@ vm_add_memory_slots(VireoKvmVm *vm, GError **error)
     return TRUE;
 }
 
-VireoKvmVm *
-vireo_kvm_vm_new(const VireoMemoryDesc *mem, GError **error)
+static VireoKvmVm *
+vm_alloc(const VireoMemoryDesc *mem)
 {
-    g_autoptr(VireoKvmVm) vm = g_new0(VireoKvmVm, 1);
+    VireoKvmVm *vm = g_new0(VireoKvmVm, 1);
     vm->kvm_fd = vm->vm_fd = -1;
     g_mutex_init(&vm->lock);
     g_mutex_init(&vm->route_lock);
     g_mutex_init(&vm->ram_lock);
+    g_mutex_init(&vm->setup_lock);
     vm->ram_written = g_array_new(FALSE, FALSE, sizeof(guint64));
     g_cond_init(&vm->cond);
     g_cond_init(&vm->parked_cond);
@@ -193,7 +195,31 @@ vireo_kvm_vm_new(const VireoMemoryDesc *mem, GError **error)
     vm->mem = mem;
     vm->regions = g_array_copy(mem->regions);
     vm->pause_requested = TRUE;      /* vCPUs start parked */
+    vm->setup_done = TRUE;           /* until vireo_kvm_vm_start() */
+    return vm;
+}
 
+/* The VM, on the open KVM device; the RAM is already mapped. */
+static gboolean
+vm_setup_kvm(VireoKvmVm *vm, GError **error)
+{
+    /* Type 0: the default x86 VM. */
+    vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
+    if (!vm_ioctl_ok(vm->vm_fd, "KVM_CREATE_VM", error))
+        return FALSE;
+    /* RAM slots go in before the irqchip: on the kvm_pvm host measured
+     * here, KVM_SET_USER_MEMORY_REGION for 128 MiB took ~0.15 ms on a VM
+     * without an irqchip and ~5-7 ms once KVM_CREATE_IRQCHIP had run (the
+     * order is free: the irqchip only has to precede the vCPUs). */
+    return vm_set_special_pages(vm, error) &&
+           vm_add_memory_slots(vm, error) &&
+           vm_create_irqchip(vm, error);
+}
+
+VireoKvmVm *
+vireo_kvm_vm_new(const VireoMemoryDesc *mem, GError **error)
+{
+    g_autoptr(VireoKvmVm) vm = vm_alloc(mem);
     vm->kvm_fd = vireo_kvm_take_device(error);
     if (vm->kvm_fd < 0)
         return NULL;
@@ -201,16 +227,81 @@ vireo_kvm_vm_new(const VireoMemoryDesc *mem, GError **error)
     vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
     if (!vm_ioctl_ok(vm->vm_fd, "KVM_CREATE_VM", error))
         return NULL;
-    /* RAM slots go in before the irqchip: on the kvm_pvm host measured
-     * here, KVM_SET_USER_MEMORY_REGION for 128 MiB took ~0.15 ms on a VM
-     * without an irqchip and ~5-7 ms once KVM_CREATE_IRQCHIP had run (the
-     * order is free: the irqchip only has to precede the vCPUs). */
+    /* As vm_setup_kvm(), with the RAM mapped in between, the order the
+     * errors come in. */
     if (!vm_set_special_pages(vm, error) ||
         !vm_map_ram(vm, mem, error) ||
         !vm_add_memory_slots(vm, error) ||
         !vm_create_irqchip(vm, error))
         return NULL;
     return g_steal_pointer(&vm);
+}
+
+static void *
+vm_setup_thread(void *opaque)
+{
+    VireoKvmVm *vm = opaque;
+    GError *err = NULL;
+    if (!vm_setup_kvm(vm, &err))
+        vm->setup_error = err;
+    return NULL;
+}
+
+VireoKvmVm *
+vireo_kvm_vm_start(const VireoMemoryDesc *mem, GError **error)
+{
+    g_autoptr(VireoKvmVm) vm = vm_alloc(mem);
+    /* The device here, where the environment is read: its error is the
+     * first vireo_kvm_vm_new() would report. */
+    vm->kvm_fd = vireo_kvm_take_device(error);
+    if (vm->kvm_fd < 0)
+        return NULL;
+    /* A mapping failure: the serial path reports what fails first. */
+    if (!vm_map_ram(vm, mem, NULL)) {
+        g_clear_pointer(&vm, vireo_kvm_vm_free);
+        return vireo_kvm_vm_new(mem, error);
+    }
+    sigset_t all, old;
+    sigfillset(&all);
+    /* The helper takes no signal meant for the process (the kick handler,
+     * SIGTERM watches): it inherits a fully blocked mask. */
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    int err = pthread_create(&vm->setup_thread, NULL, vm_setup_thread, vm);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (err != 0) {
+        /* No thread to be had: the same work, here. */
+        if (!vm_setup_kvm(vm, error))
+            return NULL;
+        return g_steal_pointer(&vm);
+    }
+    vm->setup_running = TRUE;
+    g_atomic_int_set(&vm->setup_done, FALSE);
+    return g_steal_pointer(&vm);
+}
+
+gboolean
+vireo_kvm_vm_ready(VireoKvmVm *vm, GError **error)
+{
+    if (!g_atomic_int_get(&vm->setup_done)) {
+        g_mutex_lock(&vm->setup_lock);
+        if (vm->setup_running) {
+            pthread_join(vm->setup_thread, NULL);
+            vm->setup_running = FALSE;
+        }
+        g_atomic_int_set(&vm->setup_done, TRUE);
+        g_mutex_unlock(&vm->setup_lock);
+    }
+    if (!vm->setup_error)
+        return TRUE;
+    if (error)
+        g_propagate_error(error, g_error_copy(vm->setup_error));
+    return FALSE;
+}
+
+gboolean
+vireo_kvm_vm_wait(VireoKvmVm *vm, GError **error)
+{
+    return vireo_kvm_vm_ready(vm, error);
 }
 
 static void
@@ -236,6 +327,7 @@ vireo_kvm_vm_free(VireoKvmVm *vm)
 {
     if (!vm)
         return;
+    vireo_kvm_vm_ready(vm, NULL);
     vm_stop_threads(vm);
     g_ptr_array_unref(vm->vcpus);
     if (vm->vm_fd >= 0)
@@ -249,6 +341,8 @@ vireo_kvm_vm_free(VireoKvmVm *vm)
     g_mutex_clear(&vm->lock);
     g_mutex_clear(&vm->route_lock);
     g_mutex_clear(&vm->ram_lock);
+    g_mutex_clear(&vm->setup_lock);
+    g_clear_error(&vm->setup_error);
     g_cond_clear(&vm->cond);
     g_cond_clear(&vm->parked_cond);
     g_free(vm);
@@ -337,6 +431,8 @@ vireo_kvm_vm_signal_msi(VireoKvmVm *vm, guint64 addr, guint32 data)
         .address_hi = (guint32) (addr >> 32),
         .data = data,
     };
+    if (!vireo_kvm_vm_ready(vm, NULL))
+        return FALSE;
     /* 0: blocked by the guest (e.g. no LAPIC accepted it), not an error. */
     if (ioctl(vm->vm_fd, KVM_SIGNAL_MSI, &msi) >= 0)
         return TRUE;
@@ -351,6 +447,9 @@ vireo_kvm_vm_signal_msi(VireoKvmVm *vm, guint64 addr, guint32 data)
 void
 vireo_kvm_vm_set_msi_route(VireoKvmVm *vm, guint gsi, guint64 addr, guint32 data)
 {
+    /* After the set-up's default routes, or a route would be lost. */
+    if (!vireo_kvm_vm_ready(vm, NULL))
+        return;
     g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&vm->route_lock);
     g_autoptr(GError) err = NULL;
     if (gsi >= VIREO_KVM_IOAPIC_PINS ||
@@ -365,6 +464,8 @@ vireo_kvm_vm_set_msi_route(VireoKvmVm *vm, guint gsi, guint64 addr, guint32 data
 void
 vireo_kvm_vm_kick_vcpu(VireoKvmVm *vm, guint index)
 {
+    if (!vireo_kvm_vm_ready(vm, NULL))
+        return;
     g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&vm->lock);
     VireoKvmVcpu *vcpu;
     if (index >= vm->vcpus->len)
@@ -396,6 +497,8 @@ vireo_kvm_vm_vcpu_tid(VireoKvmVm *vm, guint i)
 gboolean
 vireo_kvm_vm_reset(VireoKvmVm *vm, const VireoKvmEntry *entry, GError **error)
 {
+    if (!vireo_kvm_vm_ready(vm, error))
+        return FALSE;
     /* The IOAPIC model was reset: no stale level-triggered vectors. */
     if (!vm_reset_routes(vm, error))
         return FALSE;
