@@ -53,12 +53,17 @@ vm_set_special_pages(VireoKvmVm *vm, GError **error)
 static gboolean
 vm_push_routes(VireoKvmVm *vm, GError **error)
 {
-    g_autofree struct kvm_irq_routing *table =
-        g_malloc0(sizeof(*table) +
-                  VIREO_KVM_IOAPIC_PINS * sizeof(struct kvm_irq_routing_entry));
+    /* On the stack: the set-up thread (vireo_kvm_vm_start) then needs no
+     * malloc arena of its own. */
+    struct {
+        struct kvm_irq_routing hdr;
+        struct kvm_irq_routing_entry entries[VIREO_KVM_IOAPIC_PINS];
+    } table_buf;
+    struct kvm_irq_routing *table = &table_buf.hdr;
+    memset(&table_buf, 0, sizeof(table_buf));
     table->nr = VIREO_KVM_IOAPIC_PINS;
     for (guint i = 0; i < VIREO_KVM_IOAPIC_PINS; i++) {
-        struct kvm_irq_routing_entry *e = &table->entries[i];
+        struct kvm_irq_routing_entry *e = &table_buf.entries[i];
         e->gsi = i;
         e->type = KVM_IRQ_ROUTING_MSI;
         e->u.msi.address_lo = (guint32) vm->route_addr[i];
