@@ -346,6 +346,58 @@ test_elf(void)
     guest_clear(&g);
 }
 
+/* A loader may skip zeroing a BSS that gm->is_zero vouches for, and only
+ * that: a poisoned range stays as it was when is_zero says "zero" (proof
+ * the memset was skipped), is zeroed when is_zero is absent or says no,
+ * and is zeroed when an earlier segment of the same image overlaps it. */
+static gboolean bss_claim_zero;
+
+static gboolean
+buf_is_zero(void *opaque, guint64 gpa, guint64 len)
+{
+    (void) opaque; (void) gpa; (void) len;
+    return bss_claim_zero;
+}
+
+static gboolean
+bss_poisoned_after_load(Guest *g, TestElf *e, gboolean have_is_zero, gboolean claim)
+{
+    g->gm.is_zero = have_is_zero ? buf_is_zero : NULL;
+    bss_claim_zero = claim;
+    g_autofree char *kernel = guest_file(g, "bss.elf", e, sizeof(*e));
+    memset(g->ram + 0x200000, 0xaa, 0x3000);
+    VireoBootInfo info = { 0 };
+    g_autoptr(GError) err = NULL;
+    g_assert_true(load(g, kernel, NULL, NULL, 0, &info, &err));
+    g_assert_no_error(err);
+    vireo_boot_info_clear(&info);
+    gboolean poisoned = TRUE, zero = TRUE;
+    for (guint i = 0; i < 0x3000; i++) {
+        poisoned = poisoned && g->ram[0x200000 + i] == 0xaa;
+        zero = zero && g->ram[0x200000 + i] == 0;
+    }
+    g_assert_true(poisoned || zero);
+    return poisoned;
+}
+
+static void
+test_elf_bss_known_zero(void)
+{
+    Guest g;
+    guest_init(&g, RAM_SIZE);
+    TestElf e;
+    make_elf(&e, FALSE);
+    g_assert_true(bss_poisoned_after_load(&g, &e, TRUE, TRUE));     /* skipped */
+    g_assert_false(bss_poisoned_after_load(&g, &e, TRUE, FALSE));   /* zeroed */
+    g_assert_false(bss_poisoned_after_load(&g, &e, FALSE, FALSE));  /* zeroed */
+    /* The text segment now also covers the BSS's first page: what it
+     * wrote there is not "fresh", so the BSS is zeroed even though
+     * is_zero says otherwise. */
+    e.ph[0].p_memsz = 0x101000 + sizeof(e.text);
+    g_assert_false(bss_poisoned_after_load(&g, &e, TRUE, TRUE));
+    guest_clear(&g);
+}
+
 static void
 test_elf_errors(void)
 {
@@ -394,5 +446,6 @@ main(int argc, char **argv)
     g_test_add_func("/kvm/boot/bzimage-errors", test_bzimage_errors);
     g_test_add_func("/kvm/boot/elf", test_elf);
     g_test_add_func("/kvm/boot/elf-errors", test_elf_errors);
+    g_test_add_func("/kvm/boot/elf-bss-known-zero", test_elf_bss_known_zero);
     return g_test_run();
 }
