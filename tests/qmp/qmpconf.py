@@ -65,7 +65,11 @@ class Conn:
             # are still writing; what it answered before is still readable.
             pass
 
-    def readline(self, timeout=5.0):
+    # 20 s: no case expects a timeout, so a long one costs nothing when the
+    # target answers, and a loaded 2-CPU CI host can keep QEMU from
+    # answering for seconds (seen once in "disconnect": QEMU serves one
+    # client at a time and first writes query-qmp-schema to a closed socket).
+    def readline(self, timeout=20.0):
         """One line without CRLF; None at EOF or on timeout."""
         deadline = time.time() + timeout
         while b"\n" not in self.buf:
@@ -122,7 +126,7 @@ def normalise(line):
     return line
 
 
-def exchange(conn, text, replies=1, timeout=5.0):
+def exchange(conn, text, replies=1, timeout=20.0):
     """Sends text (a str, or a list of chunks sent 50 ms apart) and returns
     the lines up to and including the replies'th non-event line; a missing
     reply shows as "<no reply>", the end of the stream as "<EOF>"."""
