@@ -67,9 +67,6 @@ struct _VireoKvmVm {
 /* kvm-host.c: the device fd the last host probe opened, when it was for
  * the same path, or a new one (vireo_kvm_open_device). */
 int vireo_kvm_take_device(GError **error);
-/* vm.c: waits for vireo_kvm_vm_start()'s set-up; FALSE (error set when
- * error is non-NULL) when it failed. Cheap once it is done. */
-gboolean vireo_kvm_vm_ready(VireoKvmVm *vm, GError **error);
 /* vcpu.c */
 gboolean vireo_kvm_vcpu_setup_regs(VireoKvmVcpu *vcpu,
                                    const VireoKvmEntry *entry,

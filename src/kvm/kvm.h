@@ -81,7 +81,8 @@ VireoKvmVm *vireo_kvm_vm_new(const VireoMemoryDesc *mem, GError **error);
  * runs on a helper thread while the caller writes guest RAM (RAM access and
  * vireo_kvm_vm_note_ram_write() need no wait; every other call waits for
  * it). vireo_kvm_vm_wait() joins it and returns its error, which is the
- * error vireo_kvm_vm_new() would have returned. */
+ * error vireo_kvm_vm_new() would have returned; cheap once done, and a
+ * no-op for a VM from vireo_kvm_vm_new(). */
 VireoKvmVm *vireo_kvm_vm_start(const VireoMemoryDesc *mem, GError **error);
 gboolean vireo_kvm_vm_wait(VireoKvmVm *vm, GError **error);
 /* Stops and joins the vCPU threads, then releases everything. */

@@ -295,7 +295,7 @@ vireo_kvm_vm_create_vcpus(VireoKvmVm *vm, const VireoCpuDesc *cpu,
                           const VireoKvmEntry *entry,
                           const VireoKvmExitOps *ops, GError **error)
 {
-    if (!vireo_kvm_vm_ready(vm, error))
+    if (!vireo_kvm_vm_wait(vm, error))
         return FALSE;
     vm->ops = *ops;
     vireo_kvm_install_kick_handler();

@@ -226,18 +226,7 @@ vireo_kvm_vm_new(const VireoMemoryDesc *mem, GError **error)
 {
     g_autoptr(VireoKvmVm) vm = vm_alloc(mem);
     vm->kvm_fd = vireo_kvm_take_device(error);
-    if (vm->kvm_fd < 0)
-        return NULL;
-    /* Type 0: the default x86 VM. */
-    vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
-    if (!vm_ioctl_ok(vm->vm_fd, "KVM_CREATE_VM", error))
-        return NULL;
-    /* As vm_setup_kvm(), with the RAM mapped in between, the order the
-     * errors come in. */
-    if (!vm_set_special_pages(vm, error) ||
-        !vm_map_ram(vm, mem, error) ||
-        !vm_add_memory_slots(vm, error) ||
-        !vm_create_irqchip(vm, error))
+    if (vm->kvm_fd < 0 || !vm_map_ram(vm, mem, error) || !vm_setup_kvm(vm, error))
         return NULL;
     return g_steal_pointer(&vm);
 }
@@ -259,13 +248,8 @@ vireo_kvm_vm_start(const VireoMemoryDesc *mem, GError **error)
     /* The device here, where the environment is read: its error is the
      * first vireo_kvm_vm_new() would report. */
     vm->kvm_fd = vireo_kvm_take_device(error);
-    if (vm->kvm_fd < 0)
+    if (vm->kvm_fd < 0 || !vm_map_ram(vm, mem, error))
         return NULL;
-    /* A mapping failure: the serial path reports what fails first. */
-    if (!vm_map_ram(vm, mem, NULL)) {
-        g_clear_pointer(&vm, vireo_kvm_vm_free);
-        return vireo_kvm_vm_new(mem, error);
-    }
     sigset_t all, old;
     sigfillset(&all);
     /* The helper takes no signal meant for the process (the kick handler,
@@ -285,7 +269,7 @@ vireo_kvm_vm_start(const VireoMemoryDesc *mem, GError **error)
 }
 
 gboolean
-vireo_kvm_vm_ready(VireoKvmVm *vm, GError **error)
+vireo_kvm_vm_wait(VireoKvmVm *vm, GError **error)
 {
     if (!g_atomic_int_get(&vm->setup_done)) {
         g_mutex_lock(&vm->setup_lock);
@@ -301,12 +285,6 @@ vireo_kvm_vm_ready(VireoKvmVm *vm, GError **error)
     if (error)
         g_propagate_error(error, g_error_copy(vm->setup_error));
     return FALSE;
-}
-
-gboolean
-vireo_kvm_vm_wait(VireoKvmVm *vm, GError **error)
-{
-    return vireo_kvm_vm_ready(vm, error);
 }
 
 static void
@@ -332,7 +310,7 @@ vireo_kvm_vm_free(VireoKvmVm *vm)
 {
     if (!vm)
         return;
-    vireo_kvm_vm_ready(vm, NULL);
+    vireo_kvm_vm_wait(vm, NULL);
     vm_stop_threads(vm);
     g_ptr_array_unref(vm->vcpus);
     if (vm->vm_fd >= 0)
@@ -436,7 +414,7 @@ vireo_kvm_vm_signal_msi(VireoKvmVm *vm, guint64 addr, guint32 data)
         .address_hi = (guint32) (addr >> 32),
         .data = data,
     };
-    if (!vireo_kvm_vm_ready(vm, NULL))
+    if (!vireo_kvm_vm_wait(vm, NULL))
         return FALSE;
     /* 0: blocked by the guest (e.g. no LAPIC accepted it), not an error. */
     if (ioctl(vm->vm_fd, KVM_SIGNAL_MSI, &msi) >= 0)
@@ -453,7 +431,7 @@ void
 vireo_kvm_vm_set_msi_route(VireoKvmVm *vm, guint gsi, guint64 addr, guint32 data)
 {
     /* After the set-up's default routes, or a route would be lost. */
-    if (!vireo_kvm_vm_ready(vm, NULL))
+    if (!vireo_kvm_vm_wait(vm, NULL))
         return;
     g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&vm->route_lock);
     g_autoptr(GError) err = NULL;
@@ -469,7 +447,7 @@ vireo_kvm_vm_set_msi_route(VireoKvmVm *vm, guint gsi, guint64 addr, guint32 data
 void
 vireo_kvm_vm_kick_vcpu(VireoKvmVm *vm, guint index)
 {
-    if (!vireo_kvm_vm_ready(vm, NULL))
+    if (!vireo_kvm_vm_wait(vm, NULL))
         return;
     g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&vm->lock);
     VireoKvmVcpu *vcpu;
@@ -502,7 +480,7 @@ vireo_kvm_vm_vcpu_tid(VireoKvmVm *vm, guint i)
 gboolean
 vireo_kvm_vm_reset(VireoKvmVm *vm, const VireoKvmEntry *entry, GError **error)
 {
-    if (!vireo_kvm_vm_ready(vm, error))
+    if (!vireo_kvm_vm_wait(vm, error))
         return FALSE;
     /* The IOAPIC model was reset: no stale level-triggered vectors. */
     if (!vm_reset_routes(vm, error))
