@@ -103,16 +103,15 @@ make_desc(const char *kernel, VireoLifecycleAction on_reboot,
 }
 
 static void
-record_event(VireoVmm *vmm, const char *event, JsonObject *data, void *opaque)
+record_event(VireoVmm *vmm, const VireoVmmEvent *event, void *opaque)
 {
     Fixture *f = opaque;
-    g_string_append(f->events, event);
-    if (data && json_object_has_member(data, "reason"))
+    g_string_append(f->events, event->name);
+    if (event->reason)
         g_string_append_printf(f->events, "(%s,%s)",
-                               json_object_get_boolean_member(data, "guest") ? "guest" : "host",
-                               json_object_get_string_member(data, "reason"));
-    if (data && json_object_has_member(data, "action"))
-        g_string_append_printf(f->events, "(%s)", json_object_get_string_member(data, "action"));
+                               event->guest ? "guest" : "host", event->reason);
+    if (event->action)
+        g_string_append_printf(f->events, "(%s)", event->action);
     g_string_append_c(f->events, ' ');
 }
 

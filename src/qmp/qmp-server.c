@@ -392,10 +392,20 @@ vireo_qmp_event_new(const char *event, JsonObject *data)
 
 /* Events go only to clients that left negotiation mode, as in QEMU. */
 static void
-server_on_event(VireoVmm *vmm, const char *event, JsonObject *data, void *opaque)
+server_on_event(VireoVmm *vmm, const VireoVmmEvent *event, void *opaque)
 {
     VireoQmpServer *server = opaque;
-    g_autoptr(JsonNode) msg = vireo_qmp_event_new(event, data);
+    g_autoptr(JsonObject) data = NULL;
+    if (event->reason || event->action) {
+        data = json_object_new();
+        if (event->reason) {
+            json_object_set_boolean_member(data, "guest", event->guest);
+            json_object_set_string_member(data, "reason", event->reason);
+        }
+        if (event->action)
+            json_object_set_string_member(data, "action", event->action);
+    }
+    g_autoptr(JsonNode) msg = vireo_qmp_event_new(event->name, data);
     for (GList *l = server->clients; l; l = l->next) {
         VireoQmpClient *c = l->data;
         if (c->negotiated)

@@ -22,27 +22,38 @@ VIREO_ENUM_IMPL(vireo_shutdown_cause, VIREO_SHUTDOWN_CAUSE_LAST,
 
 /* ---- events ------------------------------------------------------------ */
 static void
-vmm_emit(VireoVmm *vmm, const char *event, JsonObject *data)
+vmm_emit_event(VireoVmm *vmm, const VireoVmmEvent *event)
 {
     /* A copy: a listener may remove itself. */
     g_autoptr(GArray) listeners = g_array_copy(vmm->listeners);
     for (guint i = 0; i < listeners->len; i++) {
         VireoVmmListener *l = &g_array_index(listeners, VireoVmmListener, i);
-        l->fn(vmm, event, data, l->opaque);
+        l->fn(vmm, event, l->opaque);
     }
-    if (data)
-        json_object_unref(data);
 }
 
-static JsonObject *
-cause_data(VireoShutdownCause cause)
+static void
+vmm_emit(VireoVmm *vmm, const char *name)
 {
-    JsonObject *data = json_object_new();
-    json_object_set_boolean_member(data, "guest",
-                                   cause >= VIREO_SHUTDOWN_CAUSE_GUEST_SHUTDOWN &&
-                                   cause <= VIREO_SHUTDOWN_CAUSE_GUEST_PANIC);
-    json_object_set_string_member(data, "reason", vireo_shutdown_cause_to_string(cause));
-    return data;
+    vmm_emit_event(vmm, &(VireoVmmEvent) { .name = name });
+}
+
+/* SHUTDOWN and RESET carry who caused them and why. */
+static void
+vmm_emit_cause(VireoVmm *vmm, const char *name, VireoShutdownCause cause)
+{
+    vmm_emit_event(vmm, &(VireoVmmEvent) {
+        .name = name,
+        .reason = vireo_shutdown_cause_to_string(cause),
+        .guest = cause >= VIREO_SHUTDOWN_CAUSE_GUEST_SHUTDOWN &&
+                 cause <= VIREO_SHUTDOWN_CAUSE_GUEST_PANIC,
+    });
+}
+
+static void
+vmm_emit_panic(VireoVmm *vmm, const char *action)
+{
+    vmm_emit_event(vmm, &(VireoVmmEvent) { .name = "GUEST_PANICKED", .action = action });
 }
 
 guint
@@ -152,7 +163,7 @@ vmm_end(VireoVmm *vmm, VireoShutdownCause cause, int status, const char *reason)
     if (vmm->state != VIREO_RUN_STATE_INTERNAL_ERROR &&
         vmm->state != VIREO_RUN_STATE_GUEST_PANICKED)
         vmm->state = VIREO_RUN_STATE_SHUTDOWN;
-    vmm_emit(vmm, "SHUTDOWN", cause_data(cause));
+    vmm_emit_cause(vmm, "SHUTDOWN", cause);
     /* Default priority, not low: a low-priority idle never runs while any
      * default-priority source stays ready (a peer that keeps an fd readable),
      * and the VMM would ignore SIGTERM. Sources ready in the same iteration
@@ -182,7 +193,7 @@ vireo_vmm_pause(VireoVmm *vmm, GError **error)
     vireo_kvm_vm_pause(vmm->vm);
     vmm_devices_set_running(vmm, FALSE);
     vmm->state = VIREO_RUN_STATE_PAUSED;
-    vmm_emit(vmm, "STOP", NULL);
+    vmm_emit(vmm, "STOP");
     return TRUE;
 }
 
@@ -204,7 +215,7 @@ vireo_vmm_resume(VireoVmm *vmm, GError **error)
     vmm->state = VIREO_RUN_STATE_RUNNING;
     vmm_devices_set_running(vmm, TRUE);
     vireo_kvm_vm_resume(vmm->vm);
-    vmm_emit(vmm, "RESUME", NULL);
+    vmm_emit(vmm, "RESUME");
     return TRUE;
 }
 
@@ -260,7 +271,7 @@ vmm_host_error(VireoVmm *vmm, const char *detail)
     if (vmm->vm)
         vireo_kvm_vm_pause(vmm->vm);
     if (vmm->state == VIREO_RUN_STATE_RUNNING)
-        vmm_emit(vmm, "STOP", NULL);
+        vmm_emit(vmm, "STOP");
     vmm->state = VIREO_RUN_STATE_INTERNAL_ERROR;
     vmm_end(vmm, VIREO_SHUTDOWN_CAUSE_HOST_ERROR, VIREO_VMM_EXIT_HOST_ERROR, reason);
 }
@@ -306,7 +317,7 @@ vireo_vmm_reset(VireoVmm *vmm, VireoShutdownCause cause)
      * guest-panicked) leaves it in prelaunch, from which cont starts it. */
     if (vmm->state != VIREO_RUN_STATE_RUNNING)
         vmm->state = VIREO_RUN_STATE_PRELAUNCH;
-    vmm_emit(vmm, "RESET", cause_data(cause));
+    vmm_emit_cause(vmm, "RESET", cause);
 }
 
 void
@@ -314,7 +325,7 @@ vireo_vmm_powerdown(VireoVmm *vmm)
 {
     if (vmm->ended)
         return;
-    vmm_emit(vmm, "POWERDOWN", NULL);
+    vmm_emit(vmm, "POWERDOWN");
     vireo_vmm_press_power_button(vmm);
 }
 
@@ -337,29 +348,25 @@ vmm_guest_poweroff(VireoVmm *vmm)
 static void
 vmm_guest_panic(VireoVmm *vmm)
 {
-    JsonObject *data = json_object_new();
     switch (vmm->desc->on_crash) {
     case VIREO_LIFECYCLE_RESTART:
     case VIREO_LIFECYCLE_RESTART_RENAME:
     case VIREO_LIFECYCLE_COREDUMP_RESTART:
-        json_object_set_string_member(data, "action", "run");
-        vmm_emit(vmm, "GUEST_PANICKED", data);
+        vmm_emit_panic(vmm, "run");
         vireo_vmm_reset(vmm, VIREO_SHUTDOWN_CAUSE_GUEST_PANIC);
         return;
     case VIREO_LIFECYCLE_PRESERVE:
         /* Stays paused for inspection, as QEMU's -action panic=pause. */
-        json_object_set_string_member(data, "action", "pause");
         vireo_kvm_vm_pause(vmm->vm);
         vmm_devices_set_running(vmm, FALSE);
         if (vmm->state == VIREO_RUN_STATE_RUNNING)
-            vmm_emit(vmm, "STOP", NULL);
+            vmm_emit(vmm, "STOP");
         vmm->state = VIREO_RUN_STATE_GUEST_PANICKED;
-        vmm_emit(vmm, "GUEST_PANICKED", data);
+        vmm_emit_panic(vmm, "pause");
         return;
     default:
-        json_object_set_string_member(data, "action", "poweroff");
         vmm->state = VIREO_RUN_STATE_GUEST_PANICKED;
-        vmm_emit(vmm, "GUEST_PANICKED", data);
+        vmm_emit_panic(vmm, "poweroff");
         vmm_end(vmm, VIREO_SHUTDOWN_CAUSE_GUEST_PANIC,
                 VIREO_VMM_EXIT_GUEST_CRASHED, _("guest crashed"));
     }

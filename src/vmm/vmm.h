@@ -3,7 +3,6 @@
  * events are delivered there too. */
 #pragma once
 #include <glib.h>
-#include <json-glib/json-glib.h>
 #include "machine/machine_desc.h"
 
 typedef enum {
@@ -56,11 +55,19 @@ int vireo_vmm_vcpu_thread_id(VireoVmm *vmm, guint index);
 /* The pty path allocated for chardev id ("serial0"), NULL when not a pty. */
 const char *vireo_vmm_chardev_pty(VireoVmm *vmm, const char *id);
 
-/* Lifecycle events, with QMP's names and data ("STOP", "RESUME", "SHUTDOWN"
- * {guest, reason}, "POWERDOWN", "RESET" {guest, reason}, "GUEST_PANICKED"
- * {action}). data may be NULL; the listener must not keep it. */
-typedef void (*VireoVmmEventFn)(VireoVmm *vmm, const char *event,
-                                JsonObject *data, void *opaque);
+/* Lifecycle events, with QMP's names and data: "STOP", "RESUME", "POWERDOWN"
+ * (no data), "SHUTDOWN" and "RESET" {guest, reason}, "GUEST_PANICKED"
+ * {action}. Plain data, not JSON: formatting them is QMP's business, so
+ * the VMM does not depend on json-glib. The listener must not keep the
+ * pointer. */
+typedef struct {
+    const char *name;       /* "SHUTDOWN" */
+    const char *reason;     /* SHUTDOWN, RESET: "guest-shutdown"...; else NULL */
+    gboolean guest;         /* with reason: the guest caused it */
+    const char *action;     /* GUEST_PANICKED: "run", "pause", "poweroff"; else NULL */
+} VireoVmmEvent;
+typedef void (*VireoVmmEventFn)(VireoVmm *vmm, const VireoVmmEvent *event,
+                                void *opaque);
 guint vireo_vmm_add_event_listener(VireoVmm *vmm, VireoVmmEventFn fn,
                                    void *opaque);
 void vireo_vmm_remove_event_listener(VireoVmm *vmm, guint id);
