@@ -19,6 +19,12 @@ int vireo_kvm_open_device(GError **error);
  * KVM_CAP_MAX_VCPUS, KVM_CAP_X2APIC_API, 2 MiB hugepages. caps must come
  * from vireo_host_caps_new() or be zeroed; supported_cpuid is (re)created. */
 gboolean vireo_kvm_host_caps_probe(VireoHostCaps *caps, GError **error);
+/* Starts the probe, and a VM with nothing in it yet, on a helper thread;
+ * the next vireo_kvm_host_caps_probe() collects the probe (its caps, or
+ * its error) and the next vireo_kvm_vm_start()/vireo_kvm_vm_new() the VM.
+ * For a process that will run a VM and has not read its domain yet; not
+ * before a fork (a VM belongs to the process that created it). */
+void vireo_kvm_host_start(void);
 
 /* ---- guest memory as the loaders see it -------------------------------- */
 /* The loaders only need "host pointer for this guest range" and the memory

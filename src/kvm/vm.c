@@ -27,22 +27,28 @@ vm_ioctl_ok(int ret, const char *what, GError **error)
     return FALSE;
 }
 
-static gboolean
-vm_set_special_pages(VireoKvmVm *vm, GError **error)
+int
+vireo_kvm_vm_fd_new(int kvm_fd, GError **error)
 {
-    if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_SET_TSS_ADDR) > 0 &&
-        !vm_ioctl_ok(ioctl(vm->vm_fd, KVM_SET_TSS_ADDR,
+    /* Type 0: the default x86 VM. */
+    int vm_fd = ioctl(kvm_fd, KVM_CREATE_VM, 0);
+    if (!vm_ioctl_ok(vm_fd, "KVM_CREATE_VM", error))
+        return -1;
+    if (ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_SET_TSS_ADDR) > 0 &&
+        !vm_ioctl_ok(ioctl(vm_fd, KVM_SET_TSS_ADDR,
                            (unsigned long) VIREO_KVM_TSS_ADDR),
                      "KVM_SET_TSS_ADDR", error))
-        return FALSE;
-    if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION,
-              KVM_CAP_SET_IDENTITY_MAP_ADDR) > 0) {
+        goto fail;
+    if (ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_SET_IDENTITY_MAP_ADDR) > 0) {
         guint64 addr = VIREO_KVM_IDENTITY_MAP_ADDR;
-        if (!vm_ioctl_ok(ioctl(vm->vm_fd, KVM_SET_IDENTITY_MAP_ADDR, &addr),
+        if (!vm_ioctl_ok(ioctl(vm_fd, KVM_SET_IDENTITY_MAP_ADDR, &addr),
                          "KVM_SET_IDENTITY_MAP_ADDR", error))
-            return FALSE;
+            goto fail;
     }
-    return TRUE;
+    return vm_fd;
+fail:
+    close(vm_fd);
+    return -1;
 }
 
 /* The routes every pin has until the IOAPIC model says otherwise: an
@@ -208,16 +214,15 @@ vm_alloc(const VireoMemoryDesc *mem)
 static gboolean
 vm_setup_kvm(VireoKvmVm *vm, GError **error)
 {
-    /* Type 0: the default x86 VM. */
-    vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
-    if (!vm_ioctl_ok(vm->vm_fd, "KVM_CREATE_VM", error))
+    /* The VM vireo_kvm_host_start() made early, if any (vm_fd already set);
+     * otherwise KVM_CREATE_VM now. */
+    if (vm->vm_fd < 0 && (vm->vm_fd = vireo_kvm_vm_fd_new(vm->kvm_fd, error)) < 0)
         return FALSE;
     /* RAM slots go in before the irqchip: on the kvm_pvm host measured
      * here, KVM_SET_USER_MEMORY_REGION for 128 MiB took ~0.15 ms on a VM
      * without an irqchip and ~5-7 ms once KVM_CREATE_IRQCHIP had run (the
      * order is free: the irqchip only has to precede the vCPUs). */
-    return vm_set_special_pages(vm, error) &&
-           vm_add_memory_slots(vm, error) &&
+    return vm_add_memory_slots(vm, error) &&
            vm_create_irqchip(vm, error);
 }
 
@@ -225,7 +230,7 @@ VireoKvmVm *
 vireo_kvm_vm_new(const VireoMemoryDesc *mem, GError **error)
 {
     g_autoptr(VireoKvmVm) vm = vm_alloc(mem);
-    vm->kvm_fd = vireo_kvm_take_device(error);
+    vm->kvm_fd = vireo_kvm_take_device(&vm->vm_fd, error);
     if (vm->kvm_fd < 0 || !vm_map_ram(vm, mem, error) || !vm_setup_kvm(vm, error))
         return NULL;
     return g_steal_pointer(&vm);
@@ -247,7 +252,7 @@ vireo_kvm_vm_start(const VireoMemoryDesc *mem, GError **error)
     g_autoptr(VireoKvmVm) vm = vm_alloc(mem);
     /* The device here, where the environment is read: its error is the
      * first vireo_kvm_vm_new() would report. */
-    vm->kvm_fd = vireo_kvm_take_device(error);
+    vm->kvm_fd = vireo_kvm_take_device(&vm->vm_fd, error);
     if (vm->kvm_fd < 0 || !vm_map_ram(vm, mem, error))
         return NULL;
     sigset_t all, old;

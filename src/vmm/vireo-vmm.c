@@ -276,6 +276,11 @@ main(int argc, char **argv)
     if (!parse_options(&argc, &argv, &err))
         return startup_failed(NULL, err);
     vireo_startup_mark("options");
+    /* The host probe and an empty VM, on a thread while the domain is read
+     * (src/kvm/kvm.h); --daemonize forks first, and a VM stays with the
+     * process that made it. */
+    if (!opt_daemonize)
+        vireo_kvm_host_start();
     vireo_types_init();
     vireo_startup_mark("types");
     /* The domain and its description are pure computation: done before a
