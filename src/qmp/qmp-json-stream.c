@@ -227,7 +227,9 @@ parse_number(const Token *t)
         char *end = NULL;
         errno = 0;
         gint64 v = g_ascii_strtoll(t->text, &end, 10);
-        if (errno == 0 && *end == '\0') {
+        /* Overflow only at the limits with ERANGE: a successful call may
+         * still change errno (src/util/vireo-xml.c, parse_u64). */
+        if (!((v == G_MAXINT64 || v == G_MININT64) && errno == ERANGE) && *end == '\0') {
             json_node_set_int(n, v);
             return n;
         }

@@ -184,9 +184,13 @@ parse_u64(const char *s, int base, guint64 *out)
         s++;
     if (*s == '-' || *s == '+' || *s == '\0')
         return FALSE;
+    /* Overflow is G_MAXUINT64 with ERANGE. errno alone says nothing: a
+     * call that succeeds may leave it changed (g_ascii_strtoull's first
+     * call sets up a C locale under a GOnce, whose futex wait sets EAGAIN
+     * when another thread holds it). */
     errno = 0;
     v = g_ascii_strtoull(s, &end, base);
-    if (errno != 0 || end == s || *end != '\0')
+    if ((v == G_MAXUINT64 && errno == ERANGE) || end == s || *end != '\0')
         return FALSE;
     *out = v;
     return TRUE;
@@ -201,9 +205,10 @@ parse_i64(const char *s, int base, gint64 *out)
         s++;
     if (*s == '\0')
         return FALSE;
-    errno = 0;
+    errno = 0;                      /* as parse_u64 */
     v = g_ascii_strtoll(s, &end, base);
-    if (errno != 0 || end == s || *end != '\0')
+    if (((v == G_MAXINT64 || v == G_MININT64) && errno == ERANGE) ||
+        end == s || *end != '\0')
         return FALSE;
     *out = v;
     return TRUE;
