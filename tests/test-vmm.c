@@ -378,6 +378,24 @@ test_build_errors(void)
     g_assert_error(err, VIREO_ERROR, VIREO_ERR_NO_KERNEL);
     g_assert_true(g_str_has_prefix(err->message, "cannot load the ACPI tables and the kernel: "));
     g_assert_nonnull(strstr(err->message, "/nonexistent/kernel"));
+    g_clear_error(&err);
+
+    /* A vCPU KVM refuses (an APIC ID past KVM_MAX_VCPU_IDS): made on the
+     * VM's set-up thread (vireo_kvm_vm_start), told as the vCPU step. */
+    g_autofree char *dir = g_dir_make_tmp("vireo-vmm-XXXXXX", NULL);
+    g_autofree char *kernel = write_elf(dir, code_poweroff, sizeof(code_poweroff));
+    desc_vcpus = 2;
+    VireoMachineDesc *d = make_desc(kernel, VIREO_LIFECYCLE_DESTROY, VIREO_LIFECYCLE_DESTROY);
+    desc_vcpus = 1;
+    ((VireoVcpuDesc *) g_ptr_array_index(d->cpu.vcpus, 1))->apic_id = 1u << 20;
+    vmm = vireo_vmm_new(d, &err);
+    g_assert_null(vmm);
+    g_assert_nonnull(err);
+    g_test_message("%s", err->message);
+    g_assert_true(g_str_has_prefix(err->message, "cannot create the vCPUs: "));
+    g_assert_nonnull(strstr(err->message, "APIC ID 1048576"));
+    unlink(kernel);
+    rmdir(dir);
 }
 
 int

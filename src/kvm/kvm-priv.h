@@ -52,6 +52,12 @@ struct _VireoKvmVm {
     gboolean setup_running;
     gint setup_done;
     GError *setup_error;
+    /* With a CPU description, the same thread then makes the vCPUs (fds,
+     * kvm_run, CPUID; not their registers): vcpus_made, and the error kept
+     * for vireo_kvm_vm_create_vcpus() to report. */
+    const VireoCpuDesc *setup_cpu;
+    gboolean vcpus_made;
+    GError *vcpus_error;
 
     VireoKvmExitOps ops;
     GPtrArray *vcpus;               /* VireoKvmVcpu* */
@@ -72,6 +78,10 @@ int vireo_kvm_take_device(int *vm_fd, GError **error);
  * needs no domain; -1 with error set on failure. */
 int vireo_kvm_vm_fd_new(int kvm_fd, GError **error);
 /* vcpu.c */
+/* The present vCPUs of cpu, in order: KVM_CREATE_VCPU, kvm_run, CPUID, the
+ * power-on LAPIC kept; x2APIC IDs and the boot CPU set first. */
+gboolean vireo_kvm_vm_make_vcpus(VireoKvmVm *vm, const VireoCpuDesc *cpu,
+                                 GError **error);
 gboolean vireo_kvm_vcpu_setup_regs(VireoKvmVcpu *vcpu,
                                    const VireoKvmEntry *entry,
                                    GError **error);

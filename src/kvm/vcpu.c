@@ -291,6 +291,19 @@ vm_set_boot_cpu(VireoKvmVm *vm, const VireoCpuDesc *cpu, GError **error)
 }
 
 gboolean
+vireo_kvm_vm_make_vcpus(VireoKvmVm *vm, const VireoCpuDesc *cpu, GError **error)
+{
+    if (!vm_enable_x2apic_ids(vm, cpu, error) || !vm_set_boot_cpu(vm, cpu, error))
+        return FALSE;
+    for (guint i = 0; i < cpu->vcpus->len; i++) {
+        const VireoVcpuDesc *desc = g_ptr_array_index(cpu->vcpus, i);
+        if (desc->present && !vcpu_create(vm, vm->vcpus->len, desc, error))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+gboolean
 vireo_kvm_vm_create_vcpus(VireoKvmVm *vm, const VireoCpuDesc *cpu,
                           const VireoKvmEntry *entry,
                           const VireoKvmExitOps *ops, GError **error)
@@ -299,21 +312,25 @@ vireo_kvm_vm_create_vcpus(VireoKvmVm *vm, const VireoCpuDesc *cpu,
         return FALSE;
     vm->ops = *ops;
     vireo_kvm_install_kick_handler();
-    if (!vm_enable_x2apic_ids(vm, cpu, error) || !vm_set_boot_cpu(vm, cpu, error))
-        return FALSE;
-    for (guint i = 0; i < cpu->vcpus->len; i++) {
-        const VireoVcpuDesc *desc = g_ptr_array_index(cpu->vcpus, i);
-        if (!desc->present)
-            continue;
-        VireoKvmVcpu *vcpu = vcpu_create(vm, vm->vcpus->len, desc, error);
-        if (!vcpu || !vireo_kvm_vcpu_setup_regs(vcpu, entry, error))
+    /* Made by vireo_kvm_vm_start()'s thread from the same description, or
+     * here. */
+    if (vm->vcpus_made) {
+        g_return_val_if_fail(vm->setup_cpu == cpu, FALSE);
+        if (vm->vcpus_error) {
+            g_propagate_error(error, g_error_copy(vm->vcpus_error));
             return FALSE;
+        }
+    } else if (!vireo_kvm_vm_make_vcpus(vm, cpu, error)) {
+        return FALSE;
     }
     if (vm->vcpus->len == 0) {
         vireo_error_set(error, VIREO_ERR_CONFIG_UNSUPPORTED, "%s",
                         _("the machine description has no present vCPU"));
         return FALSE;
     }
+    for (guint i = 0; i < vm->vcpus->len; i++)
+        if (!vireo_kvm_vcpu_setup_regs(g_ptr_array_index(vm->vcpus, i), entry, error))
+            return FALSE;
     for (guint i = 0; i < vm->vcpus->len; i++)
         if (!vireo_kvm_vcpu_start_thread(g_ptr_array_index(vm->vcpus, i), error))
             return FALSE;

@@ -241,15 +241,24 @@ vm_setup_thread(void *opaque)
 {
     VireoKvmVm *vm = opaque;
     GError *err = NULL;
-    if (!vm_setup_kvm(vm, &err))
+    if (!vm_setup_kvm(vm, &err)) {
         vm->setup_error = err;
+        return NULL;
+    }
+    if (vm->setup_cpu) {
+        vm->vcpus_made = TRUE;
+        if (!vireo_kvm_vm_make_vcpus(vm, vm->setup_cpu, &err))
+            vm->vcpus_error = err;
+    }
     return NULL;
 }
 
 VireoKvmVm *
-vireo_kvm_vm_start(const VireoMemoryDesc *mem, GError **error)
+vireo_kvm_vm_start(const VireoMemoryDesc *mem, const VireoCpuDesc *cpu,
+                   GError **error)
 {
     g_autoptr(VireoKvmVm) vm = vm_alloc(mem);
+    vm->setup_cpu = cpu;
     /* The device here, where the environment is read: its error is the
      * first vireo_kvm_vm_new() would report. */
     vm->kvm_fd = vireo_kvm_take_device(&vm->vm_fd, error);
@@ -263,7 +272,8 @@ vireo_kvm_vm_start(const VireoMemoryDesc *mem, GError **error)
     int err = pthread_create(&vm->setup_thread, NULL, vm_setup_thread, vm);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (err != 0) {
-        /* No thread to be had: the same work, here. */
+        /* No thread to be had: the VM here, the vCPUs when asked for. */
+        vm->setup_cpu = NULL;
         if (!vm_setup_kvm(vm, error))
             return NULL;
         return g_steal_pointer(&vm);
@@ -331,6 +341,7 @@ vireo_kvm_vm_free(VireoKvmVm *vm)
     g_mutex_clear(&vm->ram_lock);
     g_mutex_clear(&vm->setup_lock);
     g_clear_error(&vm->setup_error);
+    g_clear_error(&vm->vcpus_error);
     g_cond_clear(&vm->cond);
     g_cond_clear(&vm->parked_cond);
     g_free(vm);

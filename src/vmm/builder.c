@@ -90,13 +90,13 @@ exit_ioapic_eoi(void *opaque, guint8 vector)
 }
 
 /* ---- the steps --------------------------------------------------------- */
-/* The RAM now; KVM's part (~0.2 ms of KVM_CREATE_VM, memory slots,
- * irqchip) runs on a helper thread while the next steps build the devices
- * and write the ACPI tables and the kernel into that RAM. */
+/* The RAM now; KVM's part (memory slots, irqchip, then the vCPUs without
+ * their registers) runs on a helper thread while the next steps build the
+ * devices and write the ACPI tables and the kernel into that RAM. */
 static gboolean
 build_vm(VireoVmm *vmm, GError **error)
 {
-    vmm->vm = vireo_kvm_vm_start(&vmm->desc->mem, error);
+    vmm->vm = vireo_kvm_vm_start(&vmm->desc->mem, &vmm->desc->cpu, error);
     return vmm->vm != NULL;
 }
 
