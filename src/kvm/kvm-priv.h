@@ -74,8 +74,9 @@ struct _VireoKvmVm {
  * the same path, or a new one (vireo_kvm_open_device). *vm_fd: the VM
  * vireo_kvm_host_start() made on that device, or -1. */
 int vireo_kvm_take_device(int *vm_fd, GError **error);
-/* vm.c: KVM_CREATE_VM with the TSS and identity-map pages set, all that
- * needs no domain; -1 with error set on failure. */
+/* vm.c: KVM_CREATE_VM with the TSS and identity-map pages and the split
+ * irqchip (every GSI routed to its default), all that needs no domain; -1
+ * with error set on failure. */
 int vireo_kvm_vm_fd_new(int kvm_fd, GError **error);
 /* vcpu.c */
 /* The present vCPUs of cpu, in order: KVM_CREATE_VCPU, kvm_run, CPUID, the

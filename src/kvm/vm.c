@@ -27,6 +27,84 @@ vm_ioctl_ok(int ret, const char *what, GError **error)
     return FALSE;
 }
 
+/* The routes every pin has until the IOAPIC model says otherwise: an
+ * edge-triggered vector 0 to APIC ID 0, which nothing ever signals. */
+#define VIREO_KVM_ROUTE_DEFAULT_ADDR 0xfee00000ULL
+
+/* Writes the whole table: KVM_SET_GSI_ROUTING replaces, it does not add.
+ * addr NULL: every pin's default route. */
+static gboolean
+push_routes(int vm_fd, const guint64 *addr, const guint32 *data, GError **error)
+{
+    /* On the stack: the set-up threads then need no malloc arena of their
+     * own. */
+    struct {
+        struct kvm_irq_routing hdr;
+        struct kvm_irq_routing_entry entries[VIREO_KVM_IOAPIC_PINS];
+    } table_buf;
+    struct kvm_irq_routing *table = &table_buf.hdr;
+    memset(&table_buf, 0, sizeof(table_buf));
+    table->nr = VIREO_KVM_IOAPIC_PINS;
+    for (guint i = 0; i < VIREO_KVM_IOAPIC_PINS; i++) {
+        struct kvm_irq_routing_entry *e = &table_buf.entries[i];
+        guint64 a = addr ? addr[i] : VIREO_KVM_ROUTE_DEFAULT_ADDR;
+        e->gsi = i;
+        e->type = KVM_IRQ_ROUTING_MSI;
+        e->u.msi.address_lo = (guint32) a;
+        e->u.msi.address_hi = (guint32) (a >> 32);
+        e->u.msi.data = addr ? data[i] : 0;
+    }
+    return vm_ioctl_ok(ioctl(vm_fd, KVM_SET_GSI_ROUTING, table),
+                       "KVM_SET_GSI_ROUTING", error);
+}
+
+static gboolean
+vm_push_routes(VireoKvmVm *vm, GError **error)
+{
+    return push_routes(vm->vm_fd, vm->route_addr, vm->route_data, error);
+}
+
+static void
+vm_default_routes(VireoKvmVm *vm)
+{
+    for (guint i = 0; i < VIREO_KVM_IOAPIC_PINS; i++) {
+        vm->route_addr[i] = VIREO_KVM_ROUTE_DEFAULT_ADDR;
+        vm->route_data[i] = 0;
+    }
+}
+
+static gboolean
+vm_reset_routes(VireoKvmVm *vm, GError **error)
+{
+    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&vm->route_lock);
+    vm_default_routes(vm);
+    return vm_push_routes(vm, error);
+}
+
+/* Split irqchip: the LAPICs in the kernel, the PIC, IOAPIC and PIT in user
+ * space (src/hw). Closing a VM with KVM_CREATE_IRQCHIP + KVM_CREATE_PIT2
+ * took 16-24 ms on the kvm_pvm host (SRCU grace periods in
+ * kvm_destroy_vm), the split one ~0.1 ms. Must precede the vCPUs; the
+ * memory slots may come after it (with KVM_CREATE_IRQCHIP a 128 MiB slot
+ * then took 5-7 ms instead of ~0.15 ms; after the split irqchip 57-94 µs,
+ * as before it). */
+static gboolean
+create_irqchip(int vm_fd, GError **error)
+{
+    struct kvm_enable_cap cap = {
+        .cap = KVM_CAP_SPLIT_IRQCHIP,
+        .args[0] = VIREO_KVM_IOAPIC_PINS,
+    };
+    if (ioctl(vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_SPLIT_IRQCHIP) <= 0) {
+        vireo_error_set(error, VIREO_ERR_CONFIG_UNSUPPORTED, "%s",
+                        _("this host's KVM lacks KVM_CAP_SPLIT_IRQCHIP (Linux 4.4 or later has it)"));
+        return FALSE;
+    }
+    return vm_ioctl_ok(ioctl(vm_fd, KVM_ENABLE_CAP, &cap),
+                       "KVM_ENABLE_CAP(KVM_CAP_SPLIT_IRQCHIP)", error) &&
+           push_routes(vm_fd, NULL, NULL, error);
+}
+
 int
 vireo_kvm_vm_fd_new(int kvm_fd, GError **error)
 {
@@ -45,71 +123,12 @@ vireo_kvm_vm_fd_new(int kvm_fd, GError **error)
                          "KVM_SET_IDENTITY_MAP_ADDR", error))
             goto fail;
     }
+    if (!create_irqchip(vm_fd, error))
+        goto fail;
     return vm_fd;
 fail:
     close(vm_fd);
     return -1;
-}
-
-/* The routes every pin has until the IOAPIC model says otherwise: an
- * edge-triggered vector 0 to APIC ID 0, which nothing ever signals. */
-#define VIREO_KVM_ROUTE_DEFAULT_ADDR 0xfee00000ULL
-
-/* Writes the whole table: KVM_SET_GSI_ROUTING replaces, it does not add. */
-static gboolean
-vm_push_routes(VireoKvmVm *vm, GError **error)
-{
-    /* On the stack: the set-up thread (vireo_kvm_vm_start) then needs no
-     * malloc arena of its own. */
-    struct {
-        struct kvm_irq_routing hdr;
-        struct kvm_irq_routing_entry entries[VIREO_KVM_IOAPIC_PINS];
-    } table_buf;
-    struct kvm_irq_routing *table = &table_buf.hdr;
-    memset(&table_buf, 0, sizeof(table_buf));
-    table->nr = VIREO_KVM_IOAPIC_PINS;
-    for (guint i = 0; i < VIREO_KVM_IOAPIC_PINS; i++) {
-        struct kvm_irq_routing_entry *e = &table_buf.entries[i];
-        e->gsi = i;
-        e->type = KVM_IRQ_ROUTING_MSI;
-        e->u.msi.address_lo = (guint32) vm->route_addr[i];
-        e->u.msi.address_hi = (guint32) (vm->route_addr[i] >> 32);
-        e->u.msi.data = vm->route_data[i];
-    }
-    return vm_ioctl_ok(ioctl(vm->vm_fd, KVM_SET_GSI_ROUTING, table),
-                       "KVM_SET_GSI_ROUTING", error);
-}
-
-static gboolean
-vm_reset_routes(VireoKvmVm *vm, GError **error)
-{
-    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&vm->route_lock);
-    for (guint i = 0; i < VIREO_KVM_IOAPIC_PINS; i++) {
-        vm->route_addr[i] = VIREO_KVM_ROUTE_DEFAULT_ADDR;
-        vm->route_data[i] = 0;
-    }
-    return vm_push_routes(vm, error);
-}
-
-/* Split irqchip: the LAPICs in the kernel, the PIC, IOAPIC and PIT in user
- * space (src/hw). Closing a VM with KVM_CREATE_IRQCHIP + KVM_CREATE_PIT2
- * took 16-24 ms on the kvm_pvm host (SRCU grace periods in
- * kvm_destroy_vm), the split one ~0.1 ms. Must precede the vCPUs. */
-static gboolean
-vm_create_irqchip(VireoKvmVm *vm, GError **error)
-{
-    struct kvm_enable_cap cap = {
-        .cap = KVM_CAP_SPLIT_IRQCHIP,
-        .args[0] = VIREO_KVM_IOAPIC_PINS,
-    };
-    if (ioctl(vm->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_SPLIT_IRQCHIP) <= 0) {
-        vireo_error_set(error, VIREO_ERR_CONFIG_UNSUPPORTED, "%s",
-                        _("this host's KVM lacks KVM_CAP_SPLIT_IRQCHIP (Linux 4.4 or later has it)"));
-        return FALSE;
-    }
-    return vm_ioctl_ok(ioctl(vm->vm_fd, KVM_ENABLE_CAP, &cap),
-                       "KVM_ENABLE_CAP(KVM_CAP_SPLIT_IRQCHIP)", error) &&
-           vm_reset_routes(vm, error);
 }
 
 static gsize
@@ -195,6 +214,7 @@ vm_alloc(const VireoMemoryDesc *mem)
 {
     VireoKvmVm *vm = g_new0(VireoKvmVm, 1);
     vm->kvm_fd = vm->vm_fd = -1;
+    vm_default_routes(vm);          /* as vireo_kvm_vm_fd_new() sets them */
     g_mutex_init(&vm->lock);
     g_mutex_init(&vm->route_lock);
     g_mutex_init(&vm->ram_lock);
@@ -214,16 +234,12 @@ vm_alloc(const VireoMemoryDesc *mem)
 static gboolean
 vm_setup_kvm(VireoKvmVm *vm, GError **error)
 {
-    /* The VM vireo_kvm_host_start() made early, if any (vm_fd already set);
-     * otherwise KVM_CREATE_VM now. */
+    /* The VM vireo_kvm_host_start() made early, if any (vm_fd already set,
+     * its routes the defaults vm_alloc() put in the table); otherwise
+     * KVM_CREATE_VM and the irqchip now. */
     if (vm->vm_fd < 0 && (vm->vm_fd = vireo_kvm_vm_fd_new(vm->kvm_fd, error)) < 0)
         return FALSE;
-    /* RAM slots go in before the irqchip: on the kvm_pvm host measured
-     * here, KVM_SET_USER_MEMORY_REGION for 128 MiB took ~0.15 ms on a VM
-     * without an irqchip and ~5-7 ms once KVM_CREATE_IRQCHIP had run (the
-     * order is free: the irqchip only has to precede the vCPUs). */
-    return vm_add_memory_slots(vm, error) &&
-           vm_create_irqchip(vm, error);
+    return vm_add_memory_slots(vm, error);
 }
 
 VireoKvmVm *

@@ -90,7 +90,7 @@ exit_ioapic_eoi(void *opaque, guint8 vector)
 }
 
 /* ---- the steps --------------------------------------------------------- */
-/* The RAM now; KVM's part (memory slots, irqchip, then the vCPUs without
+/* The RAM now; KVM's part (memory slots, then the vCPUs without
  * their registers) runs on a helper thread while the next steps build the
  * devices and write the ACPI tables and the kernel into that RAM. */
 static gboolean
