@@ -29,33 +29,45 @@ vireo_cpu_feature_get(guint idx)
 
 /* QEMU accepts "sse4.1", "sse4-1" and "sse4_1" for the same property:
  * names are compared with '_' and '.' read as '-'. */
-static char *
-feature_name_key(const char *name)
+static inline char
+fold_name_char(char c)
 {
-    char *key = g_strdup(name);
-    for (char *p = key; *p; p++)
-        if (*p == '_' || *p == '.')
-            *p = '-';
-    return key;
+    return c == '_' || c == '.' ? '-' : c;
 }
 
-/* key -> index + 1, built once (lookups run for every feature of every
- * vCPU table). */
+static guint
+feature_name_hash(gconstpointer key)
+{
+    guint h = 5381;                 /* g_str_hash's, over folded characters */
+    for (const char *p = key; *p; p++)
+        h = (h << 5) + h + (guchar) fold_name_char(*p);
+    return h;
+}
+
+static gboolean
+feature_name_equal(gconstpointer a, gconstpointer b)
+{
+    const char *x = a, *y = b;
+    for (; *x && *y; x++, y++)
+        if (fold_name_char(*x) != fold_name_char(*y))
+            return FALSE;
+    return *x == *y;
+}
+
+/* name -> index + 1, built once (lookups run for every feature of every
+ * vCPU table). The keys are the table's own strings: no copies. */
 static gpointer
 build_name_index(gpointer data)
 {
-    GHashTable *index = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    GHashTable *index = g_hash_table_new(feature_name_hash, feature_name_equal);
     guint n = vireo_cpu_feature_count();
     for (guint i = 0; i < n; i++) {
         const VireoCpuFeatureInfo *f = &vireo_cpu_feature_table[i];
-        g_hash_table_insert(index, feature_name_key(f->name), GUINT_TO_POINTER(i + 1));
-        for (guint a = 0; a < G_N_ELEMENTS(f->aliases) && f->aliases[a]; a++) {
-            char *key = feature_name_key(f->aliases[a]);
-            if (g_hash_table_contains(index, key))
-                g_free(key);        /* the first (canonical) entry wins */
-            else
-                g_hash_table_insert(index, key, GUINT_TO_POINTER(i + 1));
-        }
+        g_hash_table_insert(index, (gpointer) f->name, GUINT_TO_POINTER(i + 1));
+        for (guint a = 0; a < G_N_ELEMENTS(f->aliases) && f->aliases[a]; a++)
+            if (!g_hash_table_contains(index, f->aliases[a]))
+                /* the first (canonical) entry wins */
+                g_hash_table_insert(index, (gpointer) f->aliases[a], GUINT_TO_POINTER(i + 1));
     }
     return index;
 }
@@ -65,11 +77,9 @@ vireo_cpu_feature_index(const char *name)
 {
     static GOnce once = G_ONCE_INIT;
     GHashTable *index = g_once(&once, build_name_index, NULL);
-    g_autofree char *key = NULL;
     if (!name)
         return -1;
-    key = feature_name_key(name);
-    return GPOINTER_TO_INT(g_hash_table_lookup(index, key)) - 1;
+    return GPOINTER_TO_INT(g_hash_table_lookup(index, name)) - 1;
 }
 
 void
