@@ -171,10 +171,10 @@ probe_device(VireoHostCaps *caps, GError **error)
 /* vireo-vmm knows it will run a VM before it has read the domain. The probe
  * (~0.1 ms here, mostly KVM_GET_SUPPORTED_CPUID) and the part of the VM
  * that needs no domain (KVM_CREATE_VM, ~0.2 ms, the TSS and identity-map
- * pages, the split irqchip) run on a thread from vireo_kvm_host_start() while the
- * caller parses the XML; the probe's answer is collected by the next
- * vireo_kvm_host_caps_probe() and the VM by the next vireo_kvm_vm_start()
- * (docs/design.md, "Start-up"). */
+ * pages, the split irqchip) run on a thread from vireo_kvm_host_start()
+ * while the caller parses the XML; the probe's answer is collected by the
+ * next vireo_kvm_host_caps_probe() and the VM by the next
+ * vireo_kvm_vm_start() (docs/design.md, "Start-up"). */
 static struct {
     gboolean started;
     pthread_t thread;

@@ -315,7 +315,7 @@ vireo_kvm_vm_create_vcpus(VireoKvmVm *vm, const VireoCpuDesc *cpu,
     /* Made by vireo_kvm_vm_start()'s thread from the same description, or
      * here. */
     if (vm->vcpus_made) {
-        g_return_val_if_fail(vm->setup_cpu == cpu, FALSE);
+        g_assert(vm->setup_cpu == cpu);
         if (vm->vcpus_error) {
             g_propagate_error(error, g_error_copy(vm->vcpus_error));
             return FALSE;

@@ -90,9 +90,10 @@ exit_ioapic_eoi(void *opaque, guint8 vector)
 }
 
 /* ---- the steps --------------------------------------------------------- */
-/* The RAM now; KVM's part (memory slots, then the vCPUs without
- * their registers) runs on a helper thread while the next steps build the
- * devices and write the ACPI tables and the kernel into that RAM. */
+/* The RAM now; KVM's part (the VM itself unless vireo_kvm_host_start()
+ * made it, the memory slots, then the vCPUs without their registers) runs
+ * on a helper thread while the next steps build the devices and write the
+ * ACPI tables and the kernel into that RAM. */
 static gboolean
 build_vm(VireoVmm *vmm, GError **error)
 {
