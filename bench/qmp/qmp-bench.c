@@ -227,9 +227,10 @@ one_run(char **argv, const char *sock, int calls, double *ready, double *rtt, lo
     if (pid < 0)
         return FALSE;
     while ((fd = try_connect(sock)) < 0) {
+        int err = errno;                /* before the calls below change it */
         if (waitpid(pid, NULL, WNOHANG) == pid || now_us() - t0 > 10e6)
             return FALSE;
-        if (errno == ECONNREFUSED)      /* between bind() and listen() */
+        if (err == ECONNREFUSED)        /* between bind() and listen() */
             usleep(20);
         else
             wait_created(100);
