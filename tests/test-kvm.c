@@ -1,6 +1,6 @@
 /* src/kvm against the real /dev/kvm: host probe, tiny 64-bit guests for
- * port I/O, RSI = zero page, CPUID from our table, pause/resume, triple
- * fault and a failing exit. Skips (with the reason) when /dev/kvm cannot be
+ * port I/O, RSI = zero page, CPUID from our table, pause/resume, a reset
+ * during an unfinished access, triple fault and a failing exit. Skips (with the reason) when /dev/kvm cannot be
  * opened. */
 #include <config.h>
 #include <string.h>
@@ -487,6 +487,145 @@ test_pvm_emulation_failure(void)
     fixture_clear(&f);
 }
 
+/* A reset while vCPU 0 is inside an access that KVM finishes only on the
+ * next KVM_RUN (the KVM API: "the corresponding operations are complete
+ * (and guest state is consistent) only after userspace has re-entered the
+ * kernel"). code_access loops on a read, then prints 'A'; the access's
+ * handler holds the first read long enough for a pause to begin, and the
+ * test resets the vCPU to code_after_reset, which prints 'B' and reports a
+ * value. The guest must go on from the reset's entry: no 'A' after the
+ * reset, and 'B'. Were the read finished only when the vCPU next entered
+ * the guest, it would land on the reset's registers (an MMIO read's
+ * completion replays the instruction and sets RIP past the old one). */
+#define ACCESS_MMIO_ADDR 0x7000000          /* above the 64 MiB of RAM */
+#define ACCESS_PORT 0x520
+static const guint8 code_mmio_read[] = {
+    0x8b, 0x04, 0x25, 0x00, 0x00, 0x00, 0x07,   /* mov eax, [0x7000000] */
+    0x66, 0xba, 0xf8, 0x03,                     /* mov dx, 0x3f8 */
+    0xb0, 'A', 0xee,                            /* mov al, 'A'; out dx, al */
+    0xeb, 0xf0,                                 /* jmp to the read */
+};
+static const guint8 code_pio_read[] = {
+    0x66, 0xba, 0x20, 0x05,                     /* mov dx, 0x520 */
+    0xed,                                       /* in eax, dx */
+    0x66, 0xba, 0xf8, 0x03,                     /* mov dx, 0x3f8 */
+    0xb0, 'A', 0xee,                            /* mov al, 'A'; out dx, al */
+    0xeb, 0xf2,                                 /* jmp to the read */
+};
+#define AFTER_RESET_OFFSET 0x100
+static const guint8 code_after_reset[] = {
+    0x66, 0xba, 0xf8, 0x03,                     /* mov dx, 0x3f8 */
+    0xb0, 'B', 0xee,                            /* mov al, 'B'; out dx, al */
+    0xb8, 0x0d, 0x60, 0x00, 0x00,               /* mov eax, 0x600d */
+    0x66, 0xba, 0x04, 0x05,                     /* mov dx, 0x504 */
+    0xef,                                       /* out dx, eax */
+    0xf4, 0xeb, 0xfd,                           /* hlt; jmp hlt */
+};
+
+typedef struct {
+    GuestLog *log;
+    gint reads;                 /* atomic */
+    gint held;                  /* atomic: the first read is being held */
+} HeldAccess;
+
+static void
+held_access_read(HeldAccess *h, guint8 *data, guint size)
+{
+    memset(data, 0x5a, size);
+    if (g_atomic_int_add(&h->reads, 1) != 0)
+        return;
+    g_mutex_lock(&h->log->lock);
+    g_atomic_int_set(&h->held, 1);
+    g_cond_broadcast(&h->log->cond);
+    g_mutex_unlock(&h->log->lock);
+    g_usleep(100 * 1000);       /* the pause kicks and waits meanwhile */
+}
+
+static gboolean
+held_pio(void *opaque, guint16 port, guint8 *data, guint size, gboolean is_write)
+{
+    HeldAccess *h = opaque;
+    if (!is_write && port == ACCESS_PORT) {
+        held_access_read(h, data, size);
+        return TRUE;
+    }
+    return log_pio(h->log, port, data, size, is_write);
+}
+
+static gboolean
+held_mmio(void *opaque, guint64 addr, guint8 *data, guint size, gboolean is_write)
+{
+    HeldAccess *h = opaque;
+    if (!is_write && addr == ACCESS_MMIO_ADDR)
+        held_access_read(h, data, size);
+    return TRUE;
+}
+
+static void
+held_event(void *opaque, guint vcpu, VireoKvmEvent ev, const char *detail)
+{
+    HeldAccess *h = opaque;
+    log_event(h->log, vcpu, ev, detail);
+}
+
+static void
+test_reset_during_access(gconstpointer data)
+{
+    const gboolean mmio = GPOINTER_TO_INT(data);
+    const guint8 *code = mmio ? code_mmio_read : code_pio_read;
+    gsize len = mmio ? sizeof(code_mmio_read) : sizeof(code_pio_read);
+    if (!have_kvm())
+        return;
+    Fixture f;
+    fixture_init(&f, NULL);
+    HeldAccess h = { .log = &f.log };
+    g_autoptr(GError) err = NULL;
+    f.vm = vireo_kvm_vm_new(&f.mem, &err);
+    g_assert_no_error(err);
+    VireoGuestMemory gm;
+    vireo_kvm_vm_guest_memory(f.vm, &gm);
+    g_assert_true(vireo_longmode_write_tables(&gm, &err));
+    memcpy(vireo_kvm_vm_gpa_to_hva(f.vm, CODE_ADDR, len), code, len);
+    memcpy(vireo_kvm_vm_gpa_to_hva(f.vm, CODE_ADDR + AFTER_RESET_OFFSET,
+                                   sizeof(code_after_reset)),
+           code_after_reset, sizeof(code_after_reset));
+    VireoKvmEntry entry = { .rip = CODE_ADDR, .rsi = VIREO_BOOT_ZERO_PAGE_ADDR };
+    VireoKvmExitOps ops = { .pio = held_pio, .mmio = held_mmio,
+                            .event = held_event, .opaque = &h };
+    g_assert_true(vireo_kvm_vm_create_vcpus(f.vm, &f.cpu, &entry, &ops, &err));
+    vireo_kvm_vm_resume(f.vm);
+
+    /* Wait until the first read is being held, then pause and reset. */
+    gint64 end = g_get_monotonic_time() + 10 * G_TIME_SPAN_SECOND;
+    g_mutex_lock(&f.log.lock);
+    while (!g_atomic_int_get(&h.held) && g_cond_wait_until(&f.log.cond, &f.log.lock, end))
+        ;
+    g_mutex_unlock(&f.log.lock);
+    g_assert_true(g_atomic_int_get(&h.held));
+    vireo_kvm_vm_pause(f.vm);
+    g_mutex_lock(&f.log.lock);
+    gsize before_reset = f.log.chars->len;
+    g_mutex_unlock(&f.log.lock);
+    g_assert_cmpuint(before_reset, ==, 0);       /* still on the first read */
+    VireoKvmEntry again = { .rip = CODE_ADDR + AFTER_RESET_OFFSET,
+                            .rsi = VIREO_BOOT_ZERO_PAGE_ADDR };
+    g_assert_true(vireo_kvm_vm_reset(f.vm, &again, &err));
+    g_assert_no_error(err);
+    vireo_kvm_vm_resume(f.vm);
+    gboolean reported = log_wait(&f.log, has_value);
+    g_mutex_lock(&f.log.lock);
+    g_autofree char *seen = g_strndup(f.log.chars->str, 16);   /* a runaway loop prints on */
+    g_mutex_unlock(&f.log.lock);
+    g_test_message("after the reset: \"%s\", %d read(s)", seen, g_atomic_int_get(&h.reads));
+    g_assert_cmpstr(seen, ==, "B");
+    g_assert_true(reported);
+    g_assert_cmphex(f.log.value, ==, 0x600d);
+    g_assert_cmpint(g_atomic_int_get(&h.reads), ==, 1);
+    g_assert_cmpint(f.log.event, ==, -1);
+    vireo_kvm_vm_pause(f.vm);
+    fixture_clear(&f);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -500,6 +639,10 @@ main(int argc, char **argv)
     g_test_add_func("/kvm/cpuid", test_cpuid);
     g_test_add_func("/kvm/x2apic-id", test_x2apic_id);
     g_test_add_func("/kvm/pause-resume", test_pause_resume);
+    g_test_add_data_func("/kvm/reset-during-access/mmio", GINT_TO_POINTER(TRUE),
+                         test_reset_during_access);
+    g_test_add_data_func("/kvm/reset-during-access/pio", GINT_TO_POINTER(FALSE),
+                         test_reset_during_access);
     g_test_add_func("/kvm/triple-fault", test_triple_fault);
     g_test_add_func("/kvm/jump-outside-ram", test_jump_outside_ram);
     g_test_add_func("/kvm/pvm-emulation-failure", test_pvm_emulation_failure);

@@ -19,6 +19,10 @@ typedef struct {
      * internal error) until the machine is reset. Under vm->lock. */
     gboolean stopped_on_event;
     gboolean parked;                /* under vm->lock */
+    /* The last exit was an I/O or MMIO access that KVM finishes only on the
+     * next KVM_RUN (an IN's data into RAX, RIP past the instruction). Only
+     * the vCPU's own thread reads or writes it. */
+    gboolean exit_incomplete;
     struct kvm_lapic_state initial_lapic;
     GArray *cpuid;                  /* VireoCpuidEntry, borrowed from the desc */
 } VireoKvmVcpu;

@@ -32,14 +32,55 @@ vireo_kvm_install_kick_handler(void)
     }
 }
 
+static void vcpu_handle_exit(VireoKvmVcpu *vcpu);
+
+static gboolean
+exit_needs_completion(guint32 reason)
+{
+    return reason == KVM_EXIT_IO || reason == KVM_EXIT_MMIO;
+}
+
+/* The KVM API: an I/O or MMIO exit is complete, and the guest's state
+ * consistent, only after the next KVM_RUN; userspace that must not let the
+ * guest run on re-enters with immediate_exit set, and KVM finishes the
+ * access and returns EINTR without running guest code. Parking with the
+ * access unfinished would let it land after whatever the owner does while
+ * the VM is paused: after a reset's KVM_SET_REGS, a pending MMIO read's
+ * completion replays the instruction and moves RIP from the new entry
+ * point back past the old one, and the guest goes on where it was
+ * (/kvm/reset-during-access). A string access may need more round trips
+ * before the EINTR. */
+static void
+vcpu_complete_exit(VireoKvmVcpu *vcpu)
+{
+    for (guint round = 0; vcpu->exit_incomplete && round < 4096; round++) {
+        vcpu->run->immediate_exit = 1;
+        if (ioctl(vcpu->fd, KVM_RUN, 0) < 0) {
+            vcpu->exit_incomplete = FALSE;  /* EINTR: done; anything else: KVM
+                                             * gave up on it, as the owner will */
+            break;
+        }
+        vcpu->exit_incomplete = exit_needs_completion(vcpu->run->exit_reason);
+        vcpu_handle_exit(vcpu);
+    }
+    vcpu->exit_incomplete = FALSE;
+}
+
 /* Waits while the VM is paused or this vCPU stopped on an event; FALSE
- * when the VM is going away. */
+ * when the VM is going away. An unfinished access is finished first, so a
+ * parked vCPU's registers are the guest's whole state. */
 static gboolean
 vcpu_wait_runnable(VireoKvmVcpu *vcpu)
 {
     VireoKvmVm *vm = vcpu->vm;
     g_mutex_lock(&vm->lock);
     while (!vm->quit && (vm->pause_requested || vcpu->stopped_on_event)) {
+        if (vcpu->exit_incomplete) {
+            g_mutex_unlock(&vm->lock);
+            vcpu_complete_exit(vcpu);
+            g_mutex_lock(&vm->lock);
+            continue;
+        }
         if (!vcpu->parked) {
             vcpu->parked = TRUE;
             g_cond_broadcast(&vm->parked_cond);
@@ -294,11 +335,13 @@ vcpu_thread(void *opaque)
             vcpu_inject_extint(vcpu);
         if (ioctl(vcpu->fd, KVM_RUN, 0) < 0) {
             int err = errno;
+            vcpu->exit_incomplete = FALSE;
             if (err == EINTR || err == EAGAIN)
                 continue;
             vcpu_run_failed(vcpu, err);
             continue;
         }
+        vcpu->exit_incomplete = exit_needs_completion(vcpu->run->exit_reason);
         vcpu_handle_exit(vcpu);
     }
     return NULL;
