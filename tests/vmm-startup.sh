@@ -6,8 +6,10 @@
 # the variable; the greeting is QEMU's and the first query-status right
 # after it answers "prelaunch" (the machine exists when the greeting comes);
 # vireo-vmm uses the real json-glib (shared, with GLib) and, where
-# configure linked libxml2.a, no ICU; its QMP socket, which listens before
-# the VM is built, is gone when the build fails.
+# configure linked libxml2.a, no ICU; where configure ordered the symbol
+# lookup scope, libc and GLib are the first libraries the loader searches
+# and vireo loads no library a json-glib program would not; its QMP socket,
+# which listens before the VM is built, is gone when the build fails.
 set -u
 src=${abs_top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 build=${abs_top_builddir:-$src}
@@ -18,7 +20,7 @@ n=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 notok() { n=$((n + 1)); echo "not ok $n - $1"; [ -s "$tmp/err" ] && sed 's/^/# /' "$tmp/err" | head -20; }
 skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
-echo "1..8"
+echo "1..9"
 
 needed=$(readelf -d "$vmm" 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ')
 case $needed in
@@ -28,6 +30,25 @@ case $needed in
         esac ;;
     *) notok "readelf -d lists vireo-vmm's libraries" ;;
 esac
+# configure.ac, --enable-scope-order: libc, GLib and GObject are the first
+# libraries the loader searches, and every library named for the order is
+# one json-glib loads anyway (none added).
+scope=$(echo "${VIREO_SCOPE_LDFLAGS:-}" | tr ' ' '\n' | sed -n 's/^-l:\(.*\)/\1/p')
+if [ -z "${VIREO_SCOPE_LDFLAGS:-}" ]; then
+    skip "scope order: configure named no libraries"
+else
+    first=$(echo "$needed" | tr ' ' '\n' | sed -n '1,3p' | tr '\n' ' ')
+    json=$(ldd "$vmm" 2>/dev/null | sed -n 's/^[[:space:]]*libjson-glib[^ ]* => \([^ ]*\) .*/\1/p')
+    closure=" $(ldd "$json" 2>/dev/null | sed -n 's/^[[:space:]]*\(lib[^ ]*\) => .*/\1/p' | tr '\n' ' ') "
+    extra=
+    for so in $scope; do
+        case $closure in *" $so "*) ;; *) extra="$extra $so" ;; esac
+    done
+    case $first:$extra in
+        "libc.so.6 libglib-2.0.so.0 libgobject-2.0.so.0 ":) ok "scope order: libc, GLib, GObject first; all of$(echo $scope | sed 's/^/ /') come with json-glib" ;;
+        *) notok "scope order: first '$first', not loaded by json-glib ($json): '$extra'" ;;
+    esac
+fi
 case ${VIREO_STATIC_LIBXML2:-no}:$needed in
     yes:*libicu*|yes:*libxml2*) notok "static libxml2: vireo-vmm needs neither libxml2.so nor ICU: $needed" ;;
     yes:*) ok "static libxml2: vireo-vmm needs neither libxml2.so nor ICU" ;;
