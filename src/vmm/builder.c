@@ -142,12 +142,14 @@ build_devices(VireoVmm *vmm, GError **error)
     vireo_hw_types_init();
     for (guint i = 0; i < vmm->desc->devices->len; i++) {
         const VireoDeviceDesc *desc = g_ptr_array_index(vmm->desc->devices, i);
-        if (vireo_device_type_for_kind(desc->kind) == G_TYPE_INVALID) {
+        /* Looked up once: each lookup walks the device classes. */
+        GType type = vireo_device_type_for_kind(desc->kind);
+        if (type == G_TYPE_INVALID) {
             g_debug("no model for device '%s' (%s)", desc->id,
                     vireo_device_kind_to_string(desc->kind));
             continue;
         }
-        VireoDevice *dev = vireo_device_create(&vmm->hw, desc, error);
+        VireoDevice *dev = vireo_device_create_type(type, &vmm->hw, desc, error);
         if (!dev) {
             g_prefix_error(error, _("device '%s': "), desc->id);
             return FALSE;
