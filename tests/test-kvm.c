@@ -126,9 +126,10 @@ fixture_clear(Fixture *f)
     g_cond_clear(&f->log.cond);
 }
 
-/* Builds the VM, writes code at CODE_ADDR and runs vCPU 0 from there. */
+/* Builds the VM, writes code at CODE_ADDR and runs vCPU 0 from there,
+ * its exits going to ops. */
 static void
-fixture_run(Fixture *f, const guint8 *code, gsize len)
+fixture_run_with(Fixture *f, const guint8 *code, gsize len, const VireoKvmExitOps *ops)
 {
     g_autoptr(GError) err = NULL;
     f->vm = vireo_kvm_vm_new(&f->mem, &err);
@@ -140,11 +141,18 @@ fixture_run(Fixture *f, const guint8 *code, gsize len)
     g_assert_nonnull(hva);
     memcpy(hva, code, len);
     VireoKvmEntry entry = { .rip = CODE_ADDR, .rsi = VIREO_BOOT_ZERO_PAGE_ADDR };
-    VireoKvmExitOps ops = { .pio = log_pio, .event = log_event, .opaque = &f->log };
-    g_assert_true(vireo_kvm_vm_create_vcpus(f->vm, &f->cpu, &entry, &ops, &err));
+    g_assert_true(vireo_kvm_vm_create_vcpus(f->vm, &f->cpu, &entry, ops, &err));
     g_assert_no_error(err);
     g_assert_cmpuint(vireo_kvm_vm_n_vcpus(f->vm), ==, 1);
     vireo_kvm_vm_resume(f->vm);
+}
+
+/* The same, port writes and events going to the fixture's log. */
+static void
+fixture_run(Fixture *f, const guint8 *code, gsize len)
+{
+    VireoKvmExitOps ops = { .pio = log_pio, .event = log_event, .opaque = &f->log };
+    fixture_run_with(f, code, len, &ops);
 }
 
 static void
@@ -580,20 +588,13 @@ test_reset_during_access(gconstpointer data)
     fixture_init(&f, NULL);
     HeldAccess h = { .log = &f.log };
     g_autoptr(GError) err = NULL;
-    f.vm = vireo_kvm_vm_new(&f.mem, &err);
-    g_assert_no_error(err);
-    VireoGuestMemory gm;
-    vireo_kvm_vm_guest_memory(f.vm, &gm);
-    g_assert_true(vireo_longmode_write_tables(&gm, &err));
-    memcpy(vireo_kvm_vm_gpa_to_hva(f.vm, CODE_ADDR, len), code, len);
+    VireoKvmExitOps ops = { .pio = held_pio, .mmio = held_mmio,
+                            .event = held_event, .opaque = &h };
+    fixture_run_with(&f, code, len, &ops);
+    /* Not reached before the reset: the guest loops on its first read. */
     memcpy(vireo_kvm_vm_gpa_to_hva(f.vm, CODE_ADDR + AFTER_RESET_OFFSET,
                                    sizeof(code_after_reset)),
            code_after_reset, sizeof(code_after_reset));
-    VireoKvmEntry entry = { .rip = CODE_ADDR, .rsi = VIREO_BOOT_ZERO_PAGE_ADDR };
-    VireoKvmExitOps ops = { .pio = held_pio, .mmio = held_mmio,
-                            .event = held_event, .opaque = &h };
-    g_assert_true(vireo_kvm_vm_create_vcpus(f.vm, &f.cpu, &entry, &ops, &err));
-    vireo_kvm_vm_resume(f.vm);
 
     /* Wait until the first read is being held, then pause and reset. */
     gint64 end = g_get_monotonic_time() + 10 * G_TIME_SPAN_SECOND;
