@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <glib-unix.h>
 #include "conf/domain_conf.h"
@@ -70,6 +72,91 @@ parse_options(int *argc, char ***argv, GError **error)
     return TRUE;
 }
 
+/* ---- signals --------------------------------------------------------- */
+/* SIGTERM, SIGINT and SIGHUP end the VM cleanly. They are blocked from
+ * the first line of main(), so every thread inherits the mask and none
+ * takes them, and read from a signalfd in the main loop once the VM runs: one
+ * that comes during the start stays pending and ends the VM then, instead
+ * of killing the process half made. g_unix_signal_add() would start GLib's
+ * worker thread for them, a thread creation before the greeting. */
+static const int quit_signals[] = { SIGTERM, SIGINT, SIGHUP };
+
+static void
+quit_signal_set(sigset_t *set)
+{
+    sigemptyset(set);
+    for (guint i = 0; i < G_N_ELEMENTS(quit_signals); i++)
+        sigaddset(set, quit_signals[i]);
+}
+
+/* how: SIG_BLOCK or SIG_UNBLOCK */
+static void
+mask_quit_signals(int how)
+{
+    sigset_t set;
+    quit_signal_set(&set);
+    pthread_sigmask(how, &set, NULL);
+}
+
+static gboolean
+on_signalfd(int fd, GIOCondition cond, gpointer opaque)
+{
+    struct signalfd_siginfo si;
+    while (read(fd, &si, sizeof(si)) == (ssize_t) sizeof(si))
+        vireo_vmm_quit_on_signal(opaque, (int) si.ssi_signo);
+    return G_SOURCE_CONTINUE;
+}
+
+typedef struct {
+    VireoVmm *vmm;
+    int signum;
+} SignalWatch;
+
+static gboolean
+on_signal(gpointer opaque)
+{
+    SignalWatch *w = opaque;
+    vireo_vmm_quit_on_signal(w->vmm, w->signum);
+    return G_SOURCE_CONTINUE;
+}
+
+typedef struct {
+    int fd;                     /* the signalfd, or -1 */
+    guint source;               /* its watch */
+    SignalWatch watches[G_N_ELEMENTS(quit_signals)];   /* without one */
+} SignalWatches;
+
+static void
+watch_signals(VireoVmm *vmm, SignalWatches *sw)
+{
+    sigset_t set;
+    quit_signal_set(&set);
+    /* A closed QMP or console peer must not kill the VMM. */
+    signal(SIGPIPE, SIG_IGN);
+    sw->fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+    if (sw->fd >= 0) {
+        sw->source = g_unix_fd_add(sw->fd, G_IO_IN, on_signalfd, vmm);
+        return;
+    }
+    /* No signalfd (a seccomp filter, say): GLib's handlers, and the
+     * signals let through again. */
+    g_debug("signalfd: %s", g_strerror(errno));
+    for (guint i = 0; i < G_N_ELEMENTS(quit_signals); i++) {
+        sw->watches[i] = (SignalWatch) { vmm, quit_signals[i] };
+        g_unix_signal_add(quit_signals[i], on_signal, &sw->watches[i]);
+    }
+    mask_quit_signals(SIG_UNBLOCK);
+}
+
+static void
+unwatch_signals(SignalWatches *sw)
+{
+    if (sw->fd < 0)
+        return;
+    g_source_remove(sw->source);
+    close(sw->fd);
+}
+
 /* ---- --daemonize ------------------------------------------------------- */
 /* KVM ties a VM to the process that created it, so the fork comes before
  * the VM exists; the parent waits until the child says it is ready (a zero
@@ -110,6 +197,7 @@ daemonize_fork(GError **error)
     }
     if (pid > 0) {
         close(fds[1]);
+        mask_quit_signals(SIG_UNBLOCK);     /* the parent may be killed */
         exit(daemonize_wait_child(fds[0]));
     }
     close(fds[0]);
@@ -166,31 +254,6 @@ write_pidfile(GError **error)
     return g_file_set_contents(opt_pidfile, pid, -1, error);
 }
 
-typedef struct {
-    VireoVmm *vmm;
-    int signum;
-} SignalWatch;
-
-static gboolean
-on_signal(gpointer opaque)
-{
-    SignalWatch *w = opaque;
-    vireo_vmm_quit_on_signal(w->vmm, w->signum);
-    return G_SOURCE_CONTINUE;
-}
-
-static void
-watch_signals(VireoVmm *vmm, SignalWatch watches[3])
-{
-    const int signals[3] = { SIGTERM, SIGINT, SIGHUP };
-    for (guint i = 0; i < 3; i++) {
-        watches[i] = (SignalWatch) { vmm, signals[i] };
-        g_unix_signal_add(signals[i], on_signal, &watches[i]);
-    }
-    /* A closed QMP or console peer must not kill the VMM. */
-    signal(SIGPIPE, SIG_IGN);
-}
-
 /* The QMP sockets listen before the VM is built, as QEMU's monitor does:
  * a client that connects meanwhile waits in the backlog and gets the
  * greeting as soon as the VM exists (run_domain attaches them). */
@@ -236,7 +299,7 @@ run_domain(const VireoDomainDef *def, VireoMachineDesc *desc)
     g_autoptr(GError) err = NULL;
     g_autoptr(GPtrArray) servers =
         g_ptr_array_new_with_free_func((GDestroyNotify) vireo_qmp_server_free);
-    SignalWatch watches[3];
+    SignalWatches signal_watches = { .fd = -1 };
     if (!listen_qmp(servers, &err)) {
         vireo_machine_desc_free(desc);
         return startup_failed(def->name, err);
@@ -252,7 +315,7 @@ run_domain(const VireoDomainDef *def, VireoMachineDesc *desc)
         g_ptr_array_set_size(servers, 0);       /* before the VMM they point to */
         return startup_failed(def->name, err);
     }
-    watch_signals(vmm, watches);
+    watch_signals(vmm, &signal_watches);
     log_ptys(vmm);
     daemonize_ready();
     vireo_startup_mark("main-loop");
@@ -263,6 +326,7 @@ run_domain(const VireoDomainDef *def, VireoMachineDesc *desc)
     g_ptr_array_set_size(servers, 0);
     if (opt_pidfile)
         unlink(opt_pidfile);
+    unwatch_signals(&signal_watches);
     return status;
 }
 
@@ -271,6 +335,7 @@ main(int argc, char **argv)
 {
     g_autoptr(GError) err = NULL;
     vireo_startup_mark("main");
+    mask_quit_signals(SIG_BLOCK);   /* before any thread: see watch_signals() */
     /* The host probe and an empty VM, on a thread while the locale, the
      * options and the domain are read (src/kvm/kvm.h). Not with
      * --daemonize, which forks later: a VM belongs to the process that

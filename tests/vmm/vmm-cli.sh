@@ -18,7 +18,7 @@ check() { # check DESCRIPTION COMMAND... (details from $DETAIL on failure)
 if [ ! -x "$VMM" ]; then echo "1..0 # SKIP vireo-vmm not built"; exit 0; fi
 if ! command -v python3 >/dev/null; then echo "1..0 # SKIP python3 missing"; exit 0; fi
 if [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then echo "1..0 # SKIP cannot open /dev/kvm"; exit 0; fi
-echo "1..24"
+echo "1..26"
 
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
@@ -132,11 +132,27 @@ wait_for_file "$TMP/paused.pid"
 sleep 0.5
 DETAIL="the VMM ended: $(tail -n 1 "$TMP/paused.err")"
 check "--paused: the guest does not run" kill -0 $bg
+# SIGTERM, SIGINT and SIGHUP come through a signalfd: GLib's worker thread,
+# which g_unix_signal_add() would start, is not there.
+threads=$(cat /proc/$bg/task/*/comm 2>/dev/null | sort | tr '\n' ' ')
+DETAIL="threads: $threads"
+check "signals: no GLib worker thread (gmain)" sh -c "[ -n '$threads' ] && ! printf '%s' '$threads' | grep -q gmain"
 kill -INT $bg
 wait_gone $bg
 wait $bg; RC=$?
 LAST=$(tail -n 1 "$TMP/paused.err"); DETAIL="status $RC, last line: $LAST"
 check "--paused then SIGINT: exit 0, killed by signal SIGINT" sh -c "[ $RC -eq 0 ] && printf '%s' \"\$0\" | grep -q 'killed by signal SIGINT'" "$LAST"
+
+# A SIGTERM that comes before the VM runs is kept and ends it cleanly once
+# it does (here it is pending, and blocked, from before the exec).
+timeout -k 2 20 python3 -c '
+import os, signal, sys
+signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGTERM])
+os.kill(os.getpid(), signal.SIGTERM)
+os.execv(sys.argv[1], sys.argv[1:])' "$VMM" --domain "$TMP/spin.xml" 2>"$TMP/early-term.err"
+RC=$?
+LAST=$(tail -n 1 "$TMP/early-term.err"); DETAIL="status $RC, last line: $LAST"
+check "SIGTERM pending at start: the VM ends once built, exit 0" sh -c "[ $RC -eq 0 ] && printf '%s' \"\$0\" | grep -q 'killed by signal SIGTERM'" "$LAST"
 
 # --daemonize: the parent returns once the VM is built, the daemon runs on
 timeout 20 "$VMM" --domain "$TMP/spin.xml" --daemonize --pidfile "$TMP/daemon.pid" 2>"$TMP/daemon.err"
