@@ -6,7 +6,7 @@
 # the variable; the greeting is QEMU's and the first query-status right
 # after it answers "prelaunch" (the machine exists when the greeting comes);
 # vireo-vmm uses the real json-glib (shared, with GLib) and, where
-# configure linked libxml2.a, no ICU; where configure ordered the symbol
+# configure linked libxml2.a, no ICU (and liblzma from its archive); where configure ordered the symbol
 # lookup scope, libc and GLib are the first libraries the loader searches
 # and vireo loads no library a json-glib program would not; its QMP socket,
 # which listens before the VM is built, is gone when the build fails.
@@ -20,7 +20,7 @@ n=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 notok() { n=$((n + 1)); echo "not ok $n - $1"; [ -s "$tmp/err" ] && sed 's/^/# /' "$tmp/err" | head -20; }
 skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
-echo "1..9"
+echo "1..10"
 
 needed=$(readelf -d "$vmm" 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ')
 case $needed in
@@ -54,6 +54,13 @@ case ${VIREO_STATIC_LIBXML2:-no}:$needed in
     yes:*) ok "static libxml2: vireo-vmm needs neither libxml2.so nor ICU" ;;
     *:*libxml2*) ok "shared libxml2: vireo-vmm needs libxml2" ;;
     *) notok "shared libxml2: vireo-vmm needs libxml2" ;;
+esac
+# configure links liblzma.a with libxml2.a where there is one: nothing
+# else loads liblzma.so.
+case ${VIREO_LIBXML2_A_LIBS:-}:$needed in
+    *liblzma.a*:*liblzma*) notok "liblzma.a linked: vireo-vmm still needs liblzma.so: $needed" ;;
+    *liblzma.a*:*) ok "liblzma.a linked: vireo-vmm does not need liblzma.so" ;;
+    *) skip "liblzma comes shared (no liblzma.a, or a shared libxml2)" ;;
 esac
 
 mkdir -p "$tmp/locale/zh_CN/LC_MESSAGES"
