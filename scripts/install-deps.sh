@@ -3,7 +3,7 @@
 # Idempotent; run as root. Skips apt-get when every package is already there.
 set -e
 PKGS="build-essential autoconf automake autopoint gettext pkg-config
- libxml2-dev libxml2-utils libglib2.0-dev libjson-glib-dev
+ libxml2-dev liblzma-dev zlib1g-dev libxml2-utils libglib2.0-dev libjson-glib-dev
  libvirt-dev libvirt-clients qemu-system-x86 qemu-utils socat busybox-static
  acpica-tools cpio lz4 python3 clang locales"
 missing=""
