@@ -380,8 +380,8 @@ test_build_errors(void)
     g_assert_nonnull(strstr(err->message, "/nonexistent/kernel"));
     g_clear_error(&err);
 
-    /* A vCPU KVM refuses (an APIC ID past KVM_MAX_VCPU_IDS): made on the
-     * VM's set-up thread (vireo_kvm_vm_start), told as the vCPU step. */
+    /* A vCPU KVM refuses (an APIC ID past KVM_MAX_VCPU_IDS): told as the
+     * vCPU step. */
     g_autofree char *dir = g_dir_make_tmp("vireo-vmm-XXXXXX", NULL);
     g_autofree char *kernel = write_elf(dir, code_poweroff, sizeof(code_poweroff));
     desc_vcpus = 2;

@@ -2,8 +2,6 @@
 #include <config.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
-#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
@@ -101,11 +99,9 @@ host_has_hugepages(void)
 /* The probe's device fd, kept for the VM the same process usually creates
  * next (vireo-vmm probes, resolves, then builds): one open() and
  * KVM_GET_API_VERSION instead of two. Kept with the path it was opened as,
- * so a changed $VIREO_KVM_DEVICE opens anew; with it, the VM
- * vireo_kvm_host_start() created on it (-1: none). */
+ * so a changed $VIREO_KVM_DEVICE opens anew. */
 G_LOCK_DEFINE_STATIC(kept_device);
 static int kept_fd = -1;
-static int kept_vm_fd = -1;
 static char *kept_path;
 
 static void
@@ -114,36 +110,28 @@ keep_device(int fd, const char *path)
     G_LOCK(kept_device);
     if (kept_fd >= 0)
         close(kept_fd);
-    if (kept_vm_fd >= 0)
-        close(kept_vm_fd);
     kept_fd = fd;
-    kept_vm_fd = -1;
     g_free(kept_path);
     kept_path = g_strdup(path);
     G_UNLOCK(kept_device);
 }
 
-static void early_join(void);
-
 int
-vireo_kvm_take_device(int *vm_fd, GError **error)
+vireo_kvm_take_device(GError **error)
 {
     int fd = -1;
-    *vm_fd = -1;
-    early_join();                   /* its VM, or its probe's device */
     G_LOCK(kept_device);
     if (kept_fd >= 0 && g_strcmp0(kept_path, vireo_kvm_device_path()) == 0) {
         fd = kept_fd;
-        *vm_fd = kept_vm_fd;
-        kept_fd = kept_vm_fd = -1;
+        kept_fd = -1;
         g_clear_pointer(&kept_path, g_free);
     }
     G_UNLOCK(kept_device);
     return fd >= 0 ? fd : vireo_kvm_open_device(error);
 }
 
-static gboolean
-probe_device(VireoHostCaps *caps, GError **error)
+gboolean
+vireo_kvm_host_caps_probe(VireoHostCaps *caps, GError **error)
 {
     const char *path = vireo_kvm_device_path();
     int fd = vireo_kvm_open_device(error);
@@ -165,118 +153,4 @@ probe_device(VireoHostCaps *caps, GError **error)
     else
         close(fd);
     return ok;
-}
-
-/* ---- starting early ------------------------------------------------------ */
-/* vireo-vmm knows it will run a VM before it has read the domain. The probe
- * (~0.1 ms here, mostly KVM_GET_SUPPORTED_CPUID) and the part of the VM
- * that needs no domain (KVM_CREATE_VM, ~0.2 ms, the TSS and identity-map
- * pages, the split irqchip) run on a thread from vireo_kvm_host_start()
- * while the caller parses the XML; the probe's answer is collected by the
- * next vireo_kvm_host_caps_probe() and the VM by the next
- * vireo_kvm_vm_start() (docs/design.md, "Start-up"). */
-static struct {
-    gboolean started;
-    pthread_t thread;
-    char *path;                 /* the device it probes */
-    GMutex lock;
-    GCond cond;
-    gboolean probed;            /* caps, ok and error are set */
-    VireoHostCaps *caps;
-    gboolean ok;
-    GError *error;
-} early;
-
-static void *
-early_thread(void *unused)
-{
-    g_autoptr(VireoHostCaps) caps = vireo_host_caps_new();
-    GError *err = NULL;
-    gboolean ok = probe_device(caps, &err);
-    /* The probe's answer goes out now; the VM follows. The device stays
-     * kept (and so not taken) until the caller joins this thread. */
-    g_mutex_lock(&early.lock);
-    early.caps = g_steal_pointer(&caps);
-    early.ok = ok;
-    early.error = err;
-    early.probed = TRUE;
-    g_cond_signal(&early.cond);
-    g_mutex_unlock(&early.lock);
-    if (!ok)
-        return NULL;
-    /* A failure here is not reported: vireo_kvm_vm_start() tries again
-     * and says why. */
-    G_LOCK(kept_device);
-    if (kept_fd >= 0 && kept_vm_fd < 0) {
-        g_autoptr(GError) vm_err = NULL;
-        kept_vm_fd = vireo_kvm_vm_fd_new(kept_fd, &vm_err);
-        if (kept_vm_fd < 0)
-            g_debug("early VM: %s", vm_err->message);
-    }
-    G_UNLOCK(kept_device);
-    return NULL;
-}
-
-/* Waits for the whole early start (probe and VM); drops a probe nobody
- * collected. */
-static void
-early_join(void)
-{
-    if (!early.started)
-        return;
-    pthread_join(early.thread, NULL);
-    early.started = FALSE;
-    g_clear_pointer(&early.path, g_free);
-    g_clear_pointer(&early.caps, vireo_host_caps_free);
-    g_clear_error(&early.error);
-}
-
-void
-vireo_kvm_host_start(void)
-{
-    early_join();                   /* an earlier start nobody collected */
-    early.path = g_strdup(vireo_kvm_device_path());
-    early.probed = FALSE;
-    sigset_t all, old;
-    sigfillset(&all);
-    /* No signal meant for the process lands on this thread. */
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    early.started = pthread_create(&early.thread, NULL, early_thread, NULL) == 0;
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (!early.started)
-        g_clear_pointer(&early.path, g_free);
-}
-
-/* The early probe's answer, once, when it probed the device asked for now:
- * caps takes its contents. Does not wait for the VM. */
-static gboolean
-take_early_probe(VireoHostCaps *caps, gboolean *ok, GError **error)
-{
-    if (!early.started || !early.path)
-        return FALSE;
-    g_mutex_lock(&early.lock);
-    while (!early.probed)
-        g_cond_wait(&early.cond, &early.lock);
-    g_autoptr(VireoHostCaps) probed = g_steal_pointer(&early.caps);
-    g_autoptr(GError) err = g_steal_pointer(&early.error);
-    *ok = early.ok;
-    g_mutex_unlock(&early.lock);
-    g_autofree char *path = g_steal_pointer(&early.path);
-    if (g_strcmp0(path, vireo_kvm_device_path()) != 0)
-        return FALSE;
-    VireoHostCaps old = *caps;
-    *caps = *probed;
-    *probed = old;                  /* freed with probed */
-    if (!*ok)
-        g_propagate_error(error, g_steal_pointer(&err));
-    return TRUE;
-}
-
-gboolean
-vireo_kvm_host_caps_probe(VireoHostCaps *caps, GError **error)
-{
-    gboolean ok;
-    if (take_early_probe(caps, &ok, error))
-        return ok;
-    return probe_device(caps, error);
 }

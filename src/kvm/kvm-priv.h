@@ -47,22 +47,6 @@ struct _VireoKvmVm {
     guint64 route_addr[VIREO_KVM_IOAPIC_PINS];
     guint32 route_data[VIREO_KVM_IOAPIC_PINS];
 
-    /* vireo_kvm_vm_start(): the KVM part of the set-up (KVM_CREATE_VM,
-     * memory slots, irqchip) runs on setup_thread while the caller builds
-     * the rest. setup_done is set (atomically, under setup_lock) once the
-     * thread was joined; setup_error is its failure, kept. */
-    GMutex setup_lock;
-    pthread_t setup_thread;
-    gboolean setup_running;
-    gint setup_done;
-    GError *setup_error;
-    /* With a CPU description, the same thread then makes the vCPUs (fds,
-     * kvm_run, CPUID; not their registers): vcpus_made, and the error kept
-     * for vireo_kvm_vm_create_vcpus() to report. */
-    const VireoCpuDesc *setup_cpu;
-    gboolean vcpus_made;
-    GError *vcpus_error;
-
     VireoKvmExitOps ops;
     GPtrArray *vcpus;               /* VireoKvmVcpu* */
 
@@ -75,18 +59,13 @@ struct _VireoKvmVm {
 };
 
 /* kvm-host.c: the device fd the last host probe opened, when it was for
- * the same path, or a new one (vireo_kvm_open_device). *vm_fd: the VM
- * vireo_kvm_host_start() made on that device, or -1. */
-int vireo_kvm_take_device(int *vm_fd, GError **error);
+ * the same path, or a new one (vireo_kvm_open_device). */
+int vireo_kvm_take_device(GError **error);
 /* vm.c: KVM_CREATE_VM with the TSS and identity-map pages and the split
  * irqchip (every GSI routed to its default), all that needs no domain; -1
  * with error set on failure. */
 int vireo_kvm_vm_fd_new(int kvm_fd, GError **error);
 /* vcpu.c */
-/* The present vCPUs of cpu, in order: KVM_CREATE_VCPU, kvm_run, CPUID, the
- * power-on LAPIC kept; x2APIC IDs and the boot CPU set first. */
-gboolean vireo_kvm_vm_make_vcpus(VireoKvmVm *vm, const VireoCpuDesc *cpu,
-                                 GError **error);
 gboolean vireo_kvm_vcpu_setup_regs(VireoKvmVcpu *vcpu,
                                    const VireoKvmEntry *entry,
                                    GError **error);

@@ -19,12 +19,6 @@ int vireo_kvm_open_device(GError **error);
  * KVM_CAP_MAX_VCPUS, KVM_CAP_X2APIC_API, 2 MiB hugepages. caps must come
  * from vireo_host_caps_new() or be zeroed; supported_cpuid is (re)created. */
 gboolean vireo_kvm_host_caps_probe(VireoHostCaps *caps, GError **error);
-/* Starts the probe, and a VM with nothing in it yet, on a helper thread;
- * the next vireo_kvm_host_caps_probe() collects the probe (its caps, or
- * its error) and the next vireo_kvm_vm_start()/vireo_kvm_vm_new() the VM.
- * For a process that will run a VM and has not read its domain yet; not
- * before a fork (a VM belongs to the process that created it). */
-void vireo_kvm_host_start(void);
 
 /* ---- guest memory as the loaders see it -------------------------------- */
 /* The loaders only need "host pointer for this guest range" and the memory
@@ -83,19 +77,6 @@ typedef struct {
  * (KVM_CAP_SPLIT_IRQCHIP with VIREO_KVM_IOAPIC_PINS routes: LAPICs in the
  * kernel, no in-kernel PIC, IOAPIC or PIT). */
 VireoKvmVm *vireo_kvm_vm_new(const VireoMemoryDesc *mem, GError **error);
-/* The same, with only the RAM mapped on return: the KVM part (~0.2 ms)
- * runs on a helper thread while the caller writes guest RAM (RAM access and
- * vireo_kvm_vm_note_ram_write() need no wait; every other call waits for
- * it). vireo_kvm_vm_wait() joins it and returns its error, which is the
- * error vireo_kvm_vm_new() would have returned; cheap once done, and a
- * no-op for a VM from vireo_kvm_vm_new(). With cpu (kept until
- * vireo_kvm_vm_create_vcpus(), which must be given the same), the thread
- * then also makes the vCPUs, ~0.15 ms more off the caller's path; their
- * registers are still set by vireo_kvm_vm_create_vcpus(), which reports
- * an error in making them. */
-VireoKvmVm *vireo_kvm_vm_start(const VireoMemoryDesc *mem,
-                               const VireoCpuDesc *cpu, GError **error);
-gboolean vireo_kvm_vm_wait(VireoKvmVm *vm, GError **error);
 /* Stops and joins the vCPU threads, then releases everything. */
 void vireo_kvm_vm_free(VireoKvmVm *vm);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VireoKvmVm, vireo_kvm_vm_free)

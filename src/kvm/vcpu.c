@@ -290,8 +290,10 @@ vm_set_boot_cpu(VireoKvmVm *vm, const VireoCpuDesc *cpu, GError **error)
     return TRUE;
 }
 
-gboolean
-vireo_kvm_vm_make_vcpus(VireoKvmVm *vm, const VireoCpuDesc *cpu, GError **error)
+/* The present vCPUs of cpu, in order: KVM_CREATE_VCPU, kvm_run, CPUID, the
+ * power-on LAPIC kept; x2APIC IDs and the boot CPU set first. */
+static gboolean
+vm_make_vcpus(VireoKvmVm *vm, const VireoCpuDesc *cpu, GError **error)
 {
     if (!vm_enable_x2apic_ids(vm, cpu, error) || !vm_set_boot_cpu(vm, cpu, error))
         return FALSE;
@@ -308,21 +310,10 @@ vireo_kvm_vm_create_vcpus(VireoKvmVm *vm, const VireoCpuDesc *cpu,
                           const VireoKvmEntry *entry,
                           const VireoKvmExitOps *ops, GError **error)
 {
-    if (!vireo_kvm_vm_wait(vm, error))
-        return FALSE;
     vm->ops = *ops;
     vireo_kvm_install_kick_handler();
-    /* Made by vireo_kvm_vm_start()'s thread from the same description, or
-     * here. */
-    if (vm->vcpus_made) {
-        g_assert(vm->setup_cpu == cpu);
-        if (vm->vcpus_error) {
-            g_propagate_error(error, g_error_copy(vm->vcpus_error));
-            return FALSE;
-        }
-    } else if (!vireo_kvm_vm_make_vcpus(vm, cpu, error)) {
+    if (!vm_make_vcpus(vm, cpu, error))
         return FALSE;
-    }
     if (vm->vcpus->len == 0) {
         vireo_error_set(error, VIREO_ERR_CONFIG_UNSUPPORTED, "%s",
                         _("the machine description has no present vCPU"));

@@ -36,8 +36,6 @@ vm_ioctl_ok(int ret, const char *what, GError **error)
 static gboolean
 push_routes(int vm_fd, const guint64 *addr, const guint32 *data, GError **error)
 {
-    /* On the stack: the set-up threads then need no malloc arena of their
-     * own. */
     struct {
         struct kvm_irq_routing hdr;
         struct kvm_irq_routing_entry entries[VIREO_KVM_IOAPIC_PINS];
@@ -218,7 +216,6 @@ vm_alloc(const VireoMemoryDesc *mem)
     g_mutex_init(&vm->lock);
     g_mutex_init(&vm->route_lock);
     g_mutex_init(&vm->ram_lock);
-    g_mutex_init(&vm->setup_lock);
     vm->ram_written = g_array_new(FALSE, FALSE, sizeof(guint64));
     g_cond_init(&vm->cond);
     g_cond_init(&vm->parked_cond);
@@ -226,96 +223,20 @@ vm_alloc(const VireoMemoryDesc *mem)
     vm->mem = mem;
     vm->regions = g_array_copy(mem->regions);
     vm->pause_requested = TRUE;      /* vCPUs start parked */
-    vm->setup_done = TRUE;           /* until vireo_kvm_vm_start() */
     return vm;
-}
-
-/* The VM, on the open KVM device; the RAM is already mapped. */
-static gboolean
-vm_setup_kvm(VireoKvmVm *vm, GError **error)
-{
-    /* The VM vireo_kvm_host_start() made early, if any (vm_fd already set,
-     * its routes the defaults vm_alloc() put in the table); otherwise
-     * KVM_CREATE_VM and the irqchip now. */
-    if (vm->vm_fd < 0 && (vm->vm_fd = vireo_kvm_vm_fd_new(vm->kvm_fd, error)) < 0)
-        return FALSE;
-    return vm_add_memory_slots(vm, error);
 }
 
 VireoKvmVm *
 vireo_kvm_vm_new(const VireoMemoryDesc *mem, GError **error)
 {
     g_autoptr(VireoKvmVm) vm = vm_alloc(mem);
-    vm->kvm_fd = vireo_kvm_take_device(&vm->vm_fd, error);
-    if (vm->kvm_fd < 0 || !vm_map_ram(vm, mem, error) || !vm_setup_kvm(vm, error))
-        return NULL;
-    return g_steal_pointer(&vm);
-}
-
-static void *
-vm_setup_thread(void *opaque)
-{
-    VireoKvmVm *vm = opaque;
-    GError *err = NULL;
-    if (!vm_setup_kvm(vm, &err)) {
-        vm->setup_error = err;
-        return NULL;
-    }
-    if (vm->setup_cpu) {
-        vm->vcpus_made = TRUE;
-        if (!vireo_kvm_vm_make_vcpus(vm, vm->setup_cpu, &err))
-            vm->vcpus_error = err;
-    }
-    return NULL;
-}
-
-VireoKvmVm *
-vireo_kvm_vm_start(const VireoMemoryDesc *mem, const VireoCpuDesc *cpu,
-                   GError **error)
-{
-    g_autoptr(VireoKvmVm) vm = vm_alloc(mem);
-    vm->setup_cpu = cpu;
-    /* The device here, where the environment is read: its error is the
-     * first vireo_kvm_vm_new() would report. */
-    vm->kvm_fd = vireo_kvm_take_device(&vm->vm_fd, error);
+    vm->kvm_fd = vireo_kvm_take_device(error);
     if (vm->kvm_fd < 0 || !vm_map_ram(vm, mem, error))
         return NULL;
-    sigset_t all, old;
-    sigfillset(&all);
-    /* The helper takes no signal meant for the process (the kick handler,
-     * SIGTERM watches): it inherits a fully blocked mask. */
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    int err = pthread_create(&vm->setup_thread, NULL, vm_setup_thread, vm);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (err != 0) {
-        /* No thread to be had: the VM here, the vCPUs when asked for. */
-        vm->setup_cpu = NULL;
-        if (!vm_setup_kvm(vm, error))
-            return NULL;
-        return g_steal_pointer(&vm);
-    }
-    vm->setup_running = TRUE;
-    g_atomic_int_set(&vm->setup_done, FALSE);
+    vm->vm_fd = vireo_kvm_vm_fd_new(vm->kvm_fd, error);
+    if (vm->vm_fd < 0 || !vm_add_memory_slots(vm, error))
+        return NULL;
     return g_steal_pointer(&vm);
-}
-
-gboolean
-vireo_kvm_vm_wait(VireoKvmVm *vm, GError **error)
-{
-    if (!g_atomic_int_get(&vm->setup_done)) {
-        g_mutex_lock(&vm->setup_lock);
-        if (vm->setup_running) {
-            pthread_join(vm->setup_thread, NULL);
-            vm->setup_running = FALSE;
-        }
-        g_atomic_int_set(&vm->setup_done, TRUE);
-        g_mutex_unlock(&vm->setup_lock);
-    }
-    if (!vm->setup_error)
-        return TRUE;
-    if (error)
-        g_propagate_error(error, g_error_copy(vm->setup_error));
-    return FALSE;
 }
 
 static void
@@ -341,7 +262,6 @@ vireo_kvm_vm_free(VireoKvmVm *vm)
 {
     if (!vm)
         return;
-    vireo_kvm_vm_wait(vm, NULL);
     vm_stop_threads(vm);
     g_ptr_array_unref(vm->vcpus);
     if (vm->vm_fd >= 0)
@@ -355,9 +275,6 @@ vireo_kvm_vm_free(VireoKvmVm *vm)
     g_mutex_clear(&vm->lock);
     g_mutex_clear(&vm->route_lock);
     g_mutex_clear(&vm->ram_lock);
-    g_mutex_clear(&vm->setup_lock);
-    g_clear_error(&vm->setup_error);
-    g_clear_error(&vm->vcpus_error);
     g_cond_clear(&vm->cond);
     g_cond_clear(&vm->parked_cond);
     g_free(vm);
@@ -446,8 +363,6 @@ vireo_kvm_vm_signal_msi(VireoKvmVm *vm, guint64 addr, guint32 data)
         .address_hi = (guint32) (addr >> 32),
         .data = data,
     };
-    if (!vireo_kvm_vm_wait(vm, NULL))
-        return FALSE;
     /* 0: blocked by the guest (e.g. no LAPIC accepted it), not an error. */
     if (ioctl(vm->vm_fd, KVM_SIGNAL_MSI, &msi) >= 0)
         return TRUE;
@@ -462,9 +377,6 @@ vireo_kvm_vm_signal_msi(VireoKvmVm *vm, guint64 addr, guint32 data)
 void
 vireo_kvm_vm_set_msi_route(VireoKvmVm *vm, guint gsi, guint64 addr, guint32 data)
 {
-    /* After the set-up's default routes, or a route would be lost. */
-    if (!vireo_kvm_vm_wait(vm, NULL))
-        return;
     g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&vm->route_lock);
     g_autoptr(GError) err = NULL;
     if (gsi >= VIREO_KVM_IOAPIC_PINS ||
@@ -479,8 +391,6 @@ vireo_kvm_vm_set_msi_route(VireoKvmVm *vm, guint gsi, guint64 addr, guint32 data
 void
 vireo_kvm_vm_kick_vcpu(VireoKvmVm *vm, guint index)
 {
-    if (!vireo_kvm_vm_wait(vm, NULL))
-        return;
     g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&vm->lock);
     VireoKvmVcpu *vcpu;
     if (index >= vm->vcpus->len)
@@ -512,8 +422,6 @@ vireo_kvm_vm_vcpu_tid(VireoKvmVm *vm, guint i)
 gboolean
 vireo_kvm_vm_reset(VireoKvmVm *vm, const VireoKvmEntry *entry, GError **error)
 {
-    if (!vireo_kvm_vm_wait(vm, error))
-        return FALSE;
     /* The IOAPIC model was reset: no stale level-triggered vectors. */
     if (!vm_reset_routes(vm, error))
         return FALSE;

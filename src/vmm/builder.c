@@ -90,21 +90,14 @@ exit_ioapic_eoi(void *opaque, guint8 vector)
 }
 
 /* ---- the steps --------------------------------------------------------- */
-/* The RAM now; KVM's part (the VM itself unless vireo_kvm_host_start()
- * made it, the memory slots, then the vCPUs without their registers) runs
- * on a helper thread while the next steps build the devices and write the
- * ACPI tables and the kernel into that RAM. */
+/* Every step runs on the calling thread, one after the other: on the
+ * kvm_pvm host a helper thread for the KVM part made the start slower, not
+ * faster (docs/design.md, "Start-up", fifth pass). */
 static gboolean
 build_vm(VireoVmm *vmm, GError **error)
 {
-    vmm->vm = vireo_kvm_vm_start(&vmm->desc->mem, &vmm->desc->cpu, error);
+    vmm->vm = vireo_kvm_vm_new(&vmm->desc->mem, error);
     return vmm->vm != NULL;
-}
-
-static gboolean
-build_vm_wait(VireoVmm *vmm, GError **error)
-{
-    return vireo_kvm_vm_wait(vmm->vm, error);
 }
 
 static gboolean
@@ -192,7 +185,6 @@ static const struct {
     { N_("create the interrupt controllers"), build_irqchip },
     { N_("create the devices"), build_devices },
     { N_("load the ACPI tables and the kernel"), build_guest_memory },
-    { N_("create the VM and its RAM"), build_vm_wait },
     { N_("create the vCPUs"), build_vcpus },
 };
 
@@ -201,17 +193,7 @@ vireo_vmm_build(VireoVmm *vmm, GError **error)
 {
     for (guint i = 0; i < G_N_ELEMENTS(build_steps); i++) {
         if (!build_steps[i].fn(vmm, error)) {
-            /* The VM's set-up came first: its failure is the one to tell,
-             * as when the steps ran one after the other. */
-            g_autoptr(GError) vm_err = NULL;
-            const char *step = build_steps[i].name;
-            if (vmm->vm && !vireo_kvm_vm_wait(vmm->vm, &vm_err) &&
-                build_steps[i].fn != build_vm_wait) {
-                g_clear_error(error);
-                g_propagate_error(error, g_steal_pointer(&vm_err));
-                step = build_steps[0].name;
-            }
-            g_prefix_error(error, _("cannot %s: "), _(step));
+            g_prefix_error(error, _("cannot %s: "), _(build_steps[i].name));
             return FALSE;
         }
     }

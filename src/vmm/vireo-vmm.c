@@ -336,14 +336,6 @@ main(int argc, char **argv)
     g_autoptr(GError) err = NULL;
     vireo_startup_mark("main");
     mask_quit_signals(SIG_BLOCK);   /* before any thread: see watch_signals() */
-    /* The host probe and an empty VM, on a thread while the locale, the
-     * options and the domain are read (src/kvm/kvm.h). Not with
-     * --daemonize, which forks later: a VM belongs to the process that
-     * made it. The options are not parsed yet, so argv is looked at; the
-     * flag has no other spelling, and a "--daemonize" that is another
-     * option's value only costs the head start. */
-    if (!g_strv_contains((const char * const *) argv, "--daemonize"))
-        vireo_kvm_host_start();
     vireo_i18n_init_messages();
     vireo_startup_mark("i18n");
     if (!parse_options(&argc, &argv, &err))
