@@ -165,6 +165,17 @@ test_select_unknown(void)
     g_assert_error(err, VIREO_ERROR, VIREO_ERR_CONFIG_UNSUPPORTED);
     g_assert_nonnull(strstr(err->message, "unsupported machine type 'pc-i440fx-1.0'"));
     g_assert_nonnull(strstr(err->message, "vireo capabilities"));
+    /* Near misses of a versioned name: only its exact spelling selects. */
+    static const char *const near[] = {
+        "pc-i440fx-02.0", "pc-i440fx-2.00", "pc-i440fx-2.0x", "pc-i440fx-2.",
+        "pc-i440fx-2", "pc-i440fx-", "pc-i440fx-.0", "pc-i440fx-7.20",
+        "pc-i440fx-4294967298.0", "pc-q35-2.0 ", "pc-i440fx-+2.0",
+    };
+    for (guint i = 0; i < G_N_ELEMENTS(near); i++) {
+        g_test_message("%s", near[i]);
+        g_assert_null(vireo_machine_select(near[i], NULL));
+    }
+    g_assert_nonnull(vireo_machine_select("pc-i440fx-2.10", NULL));
 }
 
 static void
@@ -259,6 +270,52 @@ test_model_facts(void)
     g_assert_null(vireo_cpu_model_class_find("Pentium9"));
 }
 
+/* vireo_feature_set_from_cpuid() against the definition: a feature is set
+ * when any entry for its leaf (and subleaf, where the index is
+ * significant) has its bit. Entries for several subleaves, one whose index
+ * does not count, two for one leaf, a leaf no feature uses. */
+static void
+test_features_from_cpuid(void)
+{
+    g_autoptr(GArray) cpuid = g_array_new(FALSE, TRUE, sizeof(VireoCpuidEntry));
+    guint32 seed = 0x9e3779b9;
+    const guint32 leaves[] = { 1, 1, 6, 7, 7, 7, 0xd, 0x14, 0x80000001, 0x80000007,
+                               0x80000008, 0x8000000a, 0xc0000001, 0x40000001, 0x12345 };
+    for (guint k = 0; k < G_N_ELEMENTS(leaves); k++) {
+        VireoCpuidEntry e = { .function = leaves[k], .index = k % 3 };
+        if (leaves[k] == 7 || leaves[k] == 0xd || leaves[k] == 0x14)
+            e.flags = VIREO_CPUID_FLAG_SIGNIFICANT_INDEX;
+        guint32 *r[] = { &e.eax, &e.ebx, &e.ecx, &e.edx };
+        for (guint j = 0; j < 4; j++) {
+            seed = seed * 1664525u + 1013904223u;
+            *r[j] = seed;
+        }
+        g_array_append_val(cpuid, e);
+    }
+    VireoFeatureSet got;
+    vireo_feature_set_from_cpuid(&got, cpuid);
+    guint set = 0;
+    for (guint i = 0; i < vireo_cpu_feature_count(); i++) {
+        const VireoCpuFeatureInfo *f = vireo_cpu_feature_get(i);
+        gboolean want = FALSE;
+        for (guint k = 0; k < cpuid->len; k++) {
+            const VireoCpuidEntry *e = &g_array_index(cpuid, VireoCpuidEntry, k);
+            guint32 regs[] = { [VIREO_CPUID_REG_EAX] = e->eax, [VIREO_CPUID_REG_EBX] = e->ebx,
+                               [VIREO_CPUID_REG_ECX] = e->ecx, [VIREO_CPUID_REG_EDX] = e->edx };
+            if (e->function == f->leaf &&
+                (!(e->flags & VIREO_CPUID_FLAG_SIGNIFICANT_INDEX) || e->index == f->subleaf))
+                want = want || ((regs[f->reg] >> f->bit) & 1);
+        }
+        if (vireo_feature_set_has(&got, i) != want)
+            g_error("feature %s: %d, want %d", f->name, vireo_feature_set_has(&got, i), want);
+        set += want;
+    }
+    g_assert_cmpuint(set, >, 20);       /* the registers did have bits set */
+    vireo_feature_set_from_cpuid(&got, NULL);
+    for (guint i = 0; i < vireo_cpu_feature_count(); i++)
+        g_assert_false(vireo_feature_set_has(&got, i));
+}
+
 static void
 test_feature_spellings(void)
 {
@@ -280,6 +337,24 @@ test_feature_spellings(void)
     }
     for (char **n = names; *n; n++)
         g_assert_cmpint(vireo_cpu_feature_index(*n), >=, 0);
+    /* Every canonical name finds its own row, in any spelling of '-', '_'
+     * and '.'; every alias a row that has it; unknown names none. */
+    for (guint i = 0; i < vireo_cpu_feature_count(); i++) {
+        const VireoCpuFeatureInfo *f = vireo_cpu_feature_get(i);
+        g_autofree char *underscored = g_strdelimit(g_strdup(f->name), "-.", '_');
+        g_assert_cmpint(vireo_cpu_feature_index(f->name), ==, (int) i);
+        g_assert_cmpint(vireo_cpu_feature_index(underscored), ==, (int) i);
+        for (guint a = 0; a < G_N_ELEMENTS(f->aliases) && f->aliases[a]; a++) {
+            const VireoCpuFeatureInfo *g =
+                vireo_cpu_feature_get(vireo_cpu_feature_index(f->aliases[a]));
+            gboolean has = g_str_equal(g->name, f->aliases[a]);
+            for (guint b = 0; b < G_N_ELEMENTS(g->aliases) && g->aliases[b]; b++)
+                has = has || g_str_equal(g->aliases[b], f->aliases[a]);
+            g_assert_true(has);
+        }
+    }
+    g_assert_cmpint(vireo_cpu_feature_index("no-such-feature"), ==, -1);
+    g_assert_cmpint(vireo_cpu_feature_index(""), ==, -1);
     {
         /* positions from the Intel SDM */
         const VireoCpuFeatureInfo *f = vireo_cpu_feature_get(vireo_cpu_feature_index("erms"));
@@ -1175,6 +1250,7 @@ main(int argc, char **argv)
     g_test_add_func("/machine/cpu/every-model", test_every_model);
     g_test_add_func("/machine/cpu/model-facts", test_model_facts);
     g_test_add_func("/machine/cpu/feature-spellings", test_feature_spellings);
+    g_test_add_func("/machine/cpu/features-from-cpuid", test_features_from_cpuid);
     g_test_add_data_func("/machine/cpu/policy-require", &policy_require, test_policy);
     g_test_add_data_func("/machine/cpu/policy-require-missing", &policy_require_missing,
                          test_policy);

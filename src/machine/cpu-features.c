@@ -54,32 +54,57 @@ feature_name_equal(gconstpointer a, gconstpointer b)
     return *x == *y;
 }
 
-/* name -> index + 1, built once (lookups run for every feature of every
- * vCPU table). The keys are the table's own strings: no copies. */
+/* Every spelling -> its index, in an open-addressed table of the table's
+ * own strings (no copies), built once: lookups run for every feature of
+ * every model and vCPU table. A GHashTable took ~95k instructions to fill
+ * on every vireo-vmm start. The size is a power of two over twice the
+ * spellings (checked when built). */
+#define NAME_SLOTS 512
+static const char *slot_name[NAME_SLOTS];
+static guint16 slot_index[NAME_SLOTS];
+
+/* The slot holding name, or the empty one where it would go. */
+static guint
+name_slot(const char *name)
+{
+    guint h = feature_name_hash(name) & (NAME_SLOTS - 1);
+    while (slot_name[h] && !feature_name_equal(slot_name[h], name))
+        h = (h + 1) & (NAME_SLOTS - 1);
+    return h;
+}
+
 static gpointer
 build_name_index(gpointer data)
 {
-    GHashTable *index = g_hash_table_new(feature_name_hash, feature_name_equal);
-    guint n = vireo_cpu_feature_count();
+    guint n = vireo_cpu_feature_count(), used = 0;
     for (guint i = 0; i < n; i++) {
         const VireoCpuFeatureInfo *f = &vireo_cpu_feature_table[i];
-        g_hash_table_insert(index, (gpointer) f->name, GUINT_TO_POINTER(i + 1));
-        for (guint a = 0; a < G_N_ELEMENTS(f->aliases) && f->aliases[a]; a++)
-            if (!g_hash_table_contains(index, f->aliases[a]))
-                /* the first (canonical) entry wins */
-                g_hash_table_insert(index, (gpointer) f->aliases[a], GUINT_TO_POINTER(i + 1));
+        guint h = name_slot(f->name);
+        used += !slot_name[h];
+        slot_name[h] = f->name;         /* a canonical name wins */
+        slot_index[h] = (guint16) i;
+        for (guint a = 0; a < G_N_ELEMENTS(f->aliases) && f->aliases[a]; a++) {
+            h = name_slot(f->aliases[a]);
+            if (slot_name[h])
+                continue;               /* an earlier spelling wins */
+            slot_name[h] = f->aliases[a];
+            slot_index[h] = (guint16) i;
+            used++;
+        }
+        g_assert(used * 2 <= NAME_SLOTS);
     }
-    return index;
+    return slot_name;
 }
 
 int
 vireo_cpu_feature_index(const char *name)
 {
     static GOnce once = G_ONCE_INIT;
-    GHashTable *index = g_once(&once, build_name_index, NULL);
+    g_once(&once, build_name_index, NULL);
     if (!name)
         return -1;
-    return GPOINTER_TO_INT(g_hash_table_lookup(index, name)) - 1;
+    guint h = name_slot(name);
+    return slot_name[h] ? slot_index[h] : -1;
 }
 
 void
@@ -162,16 +187,29 @@ vireo_feature_set_from_cpuid(VireoFeatureSet *set, const GArray *cpuid)
     memset(set, 0, sizeof(*set));
     if (!cpuid)
         return;
+    /* A feature is set when any entry for its leaf and subleaf has its bit:
+     * the registers of those entries OR-ed, looked for again only when the
+     * leaf or subleaf changes (the table keeps a leaf's features together),
+     * not for every feature. */
+    VireoCpuidEntry regs = { 0 };
+    gboolean have = FALSE;
     for (guint i = 0; i < n; i++) {
         const VireoCpuFeatureInfo *f = &vireo_cpu_feature_table[i];
-        for (guint k = 0; k < cpuid->len; k++) {
-            const VireoCpuidEntry *e = &g_array_index(cpuid, VireoCpuidEntry, k);
-            if (e->function != f->leaf)
-                continue;
-            if ((e->flags & VIREO_CPUID_FLAG_SIGNIFICANT_INDEX) && e->index != f->subleaf)
-                continue;
-            if ((entry_reg(e, f->reg) >> f->bit) & 1)
-                vireo_feature_set_add(set, i);
+        if (!have || regs.function != f->leaf || regs.index != f->subleaf) {
+            regs = (VireoCpuidEntry) { .function = f->leaf, .index = f->subleaf };
+            have = TRUE;
+            for (guint k = 0; k < cpuid->len; k++) {
+                const VireoCpuidEntry *e = &g_array_index(cpuid, VireoCpuidEntry, k);
+                if (e->function != f->leaf ||
+                    ((e->flags & VIREO_CPUID_FLAG_SIGNIFICANT_INDEX) && e->index != f->subleaf))
+                    continue;
+                regs.eax |= e->eax;
+                regs.ebx |= e->ebx;
+                regs.ecx |= e->ecx;
+                regs.edx |= e->edx;
+            }
         }
+        if ((entry_reg(&regs, f->reg) >> f->bit) & 1)
+            vireo_feature_set_add(set, i);
     }
 }

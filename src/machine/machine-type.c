@@ -296,6 +296,36 @@ vireo_machine_class_list(void)
     return list;
 }
 
+/* *p starts with want in decimal, as "%u" prints it (no leading zero);
+ * moves *p past it. */
+static gboolean
+skip_number(const char **p, guint want)
+{
+    const char *s = *p;
+    guint64 val = 0;
+    if (!g_ascii_isdigit(*s) || (*s == '0' && g_ascii_isdigit(s[1])))
+        return FALSE;
+    for (; g_ascii_isdigit(*s); s++) {
+        val = val * 10 + (guint64) (*s - '0');
+        if (val > G_MAXUINT)
+            return FALSE;
+    }
+    *p = s;
+    return val == want;
+}
+
+/* name is v's "<family prefix>MAJOR.MINOR", without printing every row's
+ * name to compare (64 g_snprintf() calls were most of a selection). */
+static gboolean
+version_name_is(const char *name, const VireoMachineVersion *v)
+{
+    const char *prefix = family_prefix[v->family];
+    gsize n = strlen(prefix);
+    const char *p = name + n;
+    return strncmp(name, prefix, n) == 0 && skip_number(&p, v->major) &&
+           *p++ == '.' && skip_number(&p, v->minor) && *p == '\0';
+}
+
 /* The one type that name (or the default, for NULL) names, registered on
  * its own: a vireo-vmm start needs one machine type, not all 120 (and
  * their class_init). G_TYPE_INVALID when no table row has that name. */
@@ -313,9 +343,7 @@ register_named(const char *name)
                                          ? "pc" : "q35")) {
             match = TRUE;       /* the alias (version_class_init) */
         } else {
-            g_snprintf(buf, sizeof(buf), "%s%u.%u", family_prefix[v->family],
-                       v->major, v->minor);
-            match = g_str_equal(name, buf);
+            match = version_name_is(name, v);
         }
         if (match)
             return register_version(v);
