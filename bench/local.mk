@@ -2,6 +2,7 @@
 # compares vireo with QEMU/libvirt in the same run and prints ratios). Never
 # part of `make check`: timings do not belong in pass/fail tests.
 VIREO_BENCH_RUN =
+EXTRA_DIST += bench/benchlib.py
 include bench/xml.mk
 include bench/boot.mk
 include bench/qmp.mk

@@ -61,6 +61,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from benchlib import run_timed  # noqa: E402
+
 MEM_MIB = 128
 QEMU = os.environ.get("QEMU", "qemu-system-x86_64")
 
@@ -128,13 +131,11 @@ def run_once(cmd, serial, marker):
     """Seconds from exec to exit, and the guest's own share (its TSC from
     entry to the power-off request, printed by hello.timing)."""
     open(serial, "w").close()
-    t0 = time.perf_counter()
-    p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=60)
-    dt = time.perf_counter() - t0
+    dt, status, err = run_timed(cmd)
     out = open(serial, errors="replace").read()
-    if p.returncode != 0 or marker not in out:
-        raise SystemExit("%s failed (status %d): %s\n%s" % (cmd[0], p.returncode,
-                         p.stderr.decode(errors="replace")[-500:], out[-500:]))
+    if status != 0 or marker not in out:
+        raise SystemExit("%s failed (status %d): %s\n%s" % (cmd[0], status,
+                         err.decode(errors="replace")[-500:], out[-500:]))
     m = re.search(r"guest time *: *(\d+) us", out)
     return dt, (int(m.group(1)) / 1e6 if m else 0.0)
 

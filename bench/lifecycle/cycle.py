@@ -13,6 +13,9 @@ virsh, no daemon), same guest, when libvirt's QEMU driver is installed.
 Prints the median of each step, the median cycle and cycles per second."""
 import os, re, shutil, statistics, subprocess, sys, tempfile, time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+from benchlib import run_timed  # noqa: E402
+
 BUILD = sys.argv[1]
 VIREO = os.path.join(BUILD, 'src', 'vireo')
 GUEST = os.path.join(BUILD, 'tests', 'cli', 'idle.elf')
@@ -58,10 +61,10 @@ def wait_line(path, timeout):
 
 
 def timed(argv, env):
-    t0 = time.perf_counter()
-    subprocess.run(argv, env=env, check=True, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.PIPE, timeout=60)
-    return time.perf_counter() - t0
+    dt, status, err = run_timed(argv, env=env)
+    if status != 0:
+        raise subprocess.CalledProcessError(status, argv, stderr=err)
+    return dt
 
 
 def vireo_cycles(work):
