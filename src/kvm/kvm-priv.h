@@ -61,10 +61,6 @@ struct _VireoKvmVm {
 /* kvm-host.c: the device fd the last host probe opened, when it was for
  * the same path, or a new one (vireo_kvm_open_device). */
 int vireo_kvm_take_device(GError **error);
-/* vm.c: KVM_CREATE_VM with the TSS and identity-map pages and the split
- * irqchip (every GSI routed to its default), all that needs no domain; -1
- * with error set on failure. */
-int vireo_kvm_vm_fd_new(int kvm_fd, GError **error);
 /* vcpu.c */
 gboolean vireo_kvm_vcpu_setup_regs(VireoKvmVcpu *vcpu,
                                    const VireoKvmEntry *entry,

@@ -103,8 +103,10 @@ create_irqchip(int vm_fd, GError **error)
            push_routes(vm_fd, NULL, NULL, error);
 }
 
-int
-vireo_kvm_vm_fd_new(int kvm_fd, GError **error)
+/* KVM_CREATE_VM with the TSS and identity-map pages and the split irqchip
+ * (every GSI routed to its default); -1 with error set on failure. */
+static int
+vm_fd_new(int kvm_fd, GError **error)
 {
     /* Type 0: the default x86 VM. */
     int vm_fd = ioctl(kvm_fd, KVM_CREATE_VM, 0);
@@ -212,7 +214,7 @@ vm_alloc(const VireoMemoryDesc *mem)
 {
     VireoKvmVm *vm = g_new0(VireoKvmVm, 1);
     vm->kvm_fd = vm->vm_fd = -1;
-    vm_default_routes(vm);          /* as vireo_kvm_vm_fd_new() sets them */
+    vm_default_routes(vm);          /* as vm_fd_new() sets them */
     g_mutex_init(&vm->lock);
     g_mutex_init(&vm->route_lock);
     g_mutex_init(&vm->ram_lock);
@@ -233,7 +235,7 @@ vireo_kvm_vm_new(const VireoMemoryDesc *mem, GError **error)
     vm->kvm_fd = vireo_kvm_take_device(error);
     if (vm->kvm_fd < 0 || !vm_map_ram(vm, mem, error))
         return NULL;
-    vm->vm_fd = vireo_kvm_vm_fd_new(vm->kvm_fd, error);
+    vm->vm_fd = vm_fd_new(vm->kvm_fd, error);
     if (vm->vm_fd < 0 || !vm_add_memory_slots(vm, error))
         return NULL;
     return g_steal_pointer(&vm);

@@ -321,9 +321,11 @@ version_name_is(const char *name, const VireoMachineVersion *v)
 {
     const char *prefix = family_prefix[v->family];
     gsize n = strlen(prefix);
+    if (strncmp(name, prefix, n) != 0)
+        return FALSE;
     const char *p = name + n;
-    return strncmp(name, prefix, n) == 0 && skip_number(&p, v->major) &&
-           *p++ == '.' && skip_number(&p, v->minor) && *p == '\0';
+    return skip_number(&p, v->major) && *p++ == '.' &&
+           skip_number(&p, v->minor) && *p == '\0';
 }
 
 /* The one type that name (or the default, for NULL) names, registered on
