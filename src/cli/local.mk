@@ -11,4 +11,4 @@ src_vireo_SOURCES = src/cli/vireo.c src/cli/vireo-cli.h \
 	src/cli/events.c src/cli/events.h \
 	src/cli/console.c src/cli/console.h
 src_vireo_LDADD = $(KVM_A) $(INSTALLED_SYS_LIBS)
-src_vireo_LDFLAGS = $(INSTALLED_LDFLAGS)
+src_vireo_LDFLAGS = $(INSTALLED_LINK_FLAGS)

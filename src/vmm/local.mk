@@ -6,5 +6,5 @@ src_vmm_libvireo_vmm_a_SOURCES = \
 bin_PROGRAMS += src/vireo-vmm
 src_vireo_vmm_SOURCES = src/vmm/vireo-vmm.c
 src_vireo_vmm_LDADD = $(QMP_A) $(INSTALLED_SYS_LIBS)
-src_vireo_vmm_LDFLAGS = $(INSTALLED_LDFLAGS)
+src_vireo_vmm_LDFLAGS = $(INSTALLED_LINK_FLAGS)
 EXTRA_src_vireo_vmm_DEPENDENCIES = src/util/libvireo-noicu.a
