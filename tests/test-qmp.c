@@ -233,6 +233,80 @@ test_schema_args(void)
     assert_args(s, "{\"box\": {\"w\": 1}, \"zz\": 2}", "Parameter 'zz' is unexpected");
 }
 
+/* The built-in schema is split and its definitions parsed on demand: each
+ * one the same as in the whole document parsed with JsonParser, every name
+ * and the command order the same; and the split's edges. */
+static void
+test_schema_lazy(void)
+{
+    const char *dir = g_getenv("VIREO_SCHEMADIR");
+    g_autofree char *path = g_build_filename(dir ? dir : "schemas", "qmp.json", NULL);
+    g_autofree char *text = NULL;
+    gsize len = 0;
+    g_autoptr(GError) err = NULL;
+    g_assert_true(g_file_get_contents(path, &text, &len, NULL));
+    g_autoptr(VireoQmpSchema) whole = vireo_qmp_schema_new_from_data(text, len, &err);
+    g_assert_no_error(err);
+    g_autoptr(VireoQmpSchema) lazy = vireo_qmp_schema_new_lazy(text, len, &err);
+    g_assert_no_error(err);
+    JsonArray *defs = json_object_get_array_member(
+        json_node_get_object(vireo_qmp_schema_root(whole)), "definitions");
+    static const char *const kinds[] = { "command", "event", "struct", "enum" };
+    guint checked = 0;
+    for (guint i = 0; i < json_array_get_length(defs); i++) {
+        JsonObject *def = json_array_get_object_element(defs, i);
+        for (guint k = 0; k < G_N_ELEMENTS(kinds); k++) {
+            const char *name = json_object_get_string_member_with_default(def, kinds[k], NULL);
+            if (!name)
+                continue;
+            g_autoptr(JsonNode) want = json_node_init_object(json_node_alloc(), def);
+            JsonObject *got_obj = vireo_qmp_schema_lookup(lazy, name);
+            g_assert_nonnull(got_obj);
+            g_autoptr(JsonNode) got = json_node_init_object(json_node_alloc(), got_obj);
+            g_assert_true(json_node_equal(got, want));
+            g_assert_cmpint(vireo_qmp_schema_has_command(lazy, name), ==,
+                            vireo_qmp_schema_has_command(whole, name));
+            g_assert_cmpint(vireo_qmp_schema_has_event(lazy, name), ==,
+                            vireo_qmp_schema_has_event(whole, name));
+            checked++;
+        }
+    }
+    g_assert_cmpuint(checked, >, 40);
+    g_autoptr(JsonNode) lw = vireo_qmp_schema_command_list(whole);
+    g_autoptr(JsonNode) ll = vireo_qmp_schema_command_list(lazy);
+    g_assert_true(json_node_equal(lw, ll));
+    g_assert_true(json_node_equal(vireo_qmp_schema_root(whole), vireo_qmp_schema_root(lazy)));
+    g_autoptr(JsonNode) iw = vireo_qmp_schema_introspect(whole);
+    g_autoptr(JsonNode) il = vireo_qmp_schema_introspect(lazy);
+    g_assert_true(json_node_equal(iw, il));
+
+    /* Split, then parsed on demand: names, escapes in strings, scalars. */
+    const char *doc =
+        "{ \"x\": 1, \"definitions\": [ {\"enum\": \"E\", \"data\": [\"a\\\"}\", \"b\"]},\n"
+        "  {\"command\": \"c\", \"data\": {\"*n\": \"int\", \"e\": \"E\"}} ], \"y\": [true, null] }";
+    g_autoptr(VireoQmpSchema) small = vireo_qmp_schema_new_lazy(doc, -1, &err);
+    g_assert_no_error(err);
+    g_assert_true(vireo_qmp_schema_has_command(small, "c"));
+    g_autoptr(JsonNode) args = parse("{\"e\": \"a\\\"}\"}");
+    g_autofree char *ok = vireo_qmp_schema_check_args(small, "c", json_node_get_object(args));
+    g_assert_null(ok);
+    g_autoptr(JsonNode) bad = parse("{\"e\": \"z\"}");
+    g_autofree char *no = vireo_qmp_schema_check_args(small, "c", json_node_get_object(bad));
+    g_assert_cmpstr(no, ==, "Parameter 'e' does not accept value 'z'");
+    /* A definition whose kind is not its first member: parsed whole. */
+    g_autoptr(VireoQmpSchema) other = vireo_qmp_schema_new_lazy(
+        "{\"definitions\": [{\"data\": {}, \"command\": \"d\"}]}", -1, &err);
+    g_assert_no_error(err);
+    g_assert_true(vireo_qmp_schema_has_command(other, "d"));
+    g_assert_nonnull(vireo_qmp_schema_lookup(other, "d"));
+    /* Not a schema: the error of the whole parse. */
+    g_assert_null(vireo_qmp_schema_new_lazy("{\"definitions\": [", -1, &err));
+    g_assert_nonnull(err);
+    g_clear_error(&err);
+    g_assert_null(vireo_qmp_schema_new_lazy("[]", -1, &err));
+    g_assert_error(err, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+}
+
 /* Every command the schema declares has a handler, and no handler hides
  * outside the schema (query-commands would not show it). */
 static void
@@ -476,6 +550,7 @@ main(int argc, char **argv)
     g_test_add_func("/qmp/streamer/limits", test_streamer_limits);
     g_test_add_func("/qmp/streamer/random", test_streamer_random);
     g_test_add_func("/qmp/schema/args", test_schema_args);
+    g_test_add_func("/qmp/schema/lazy", test_schema_lazy);
     g_test_add_func("/qmp/schema/commands", test_commands_match_schema);
     g_test_add_func("/qmp/schema/introspect", test_introspect);
     g_test_add_func("/qmp/server/spec", test_spec);

@@ -11,6 +11,14 @@ const VireoQmpSchema *vireo_qmp_schema_get(void);
 /* Parses a schema document (tests feed their own). */
 VireoQmpSchema *vireo_qmp_schema_new_from_data(const char *data, gsize len,
                                                GError **error);
+/* The same, but each definition is parsed when first looked up (the
+ * built-in schema is made this way); a document whose definitions do not
+ * each start with their kind ("command": NAME, ...) is parsed whole. */
+VireoQmpSchema *vireo_qmp_schema_new_lazy(const char *data, gsize len,
+                                          GError **error);
+/* The definition of a command, event, struct or enum, or NULL. */
+JsonObject *vireo_qmp_schema_lookup(const VireoQmpSchema *schema,
+                                    const char *name);
 void vireo_qmp_schema_free(VireoQmpSchema *schema);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VireoQmpSchema, vireo_qmp_schema_free)
 
