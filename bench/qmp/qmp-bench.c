@@ -3,7 +3,9 @@
  * path. Each run waits for the socket, reads the greeting, negotiates,
  * times some query-status round trips and ends the VMM with quit.
  *
- * Two phases: RUNS runs that only start, greet and quit (ready_us), then
+ * Two phases: RUNS runs that only start, greet, negotiate and quit
+ * (ready_us; first_us, exec to the reply to qmp_capabilities, the first
+ * moment a client can use the VMM), then
  * min(RUNS, 5) runs of CALLS round trips each (rtt_us, the median of the
  * runs' medians). The greeting of those later runs is timed too
  * (ready_busy_us): on the kvm_pvm host a start that follows a burst of
@@ -15,7 +17,7 @@
  * times. Prints medians in microseconds:
  *
  *   qmp-bench RUNS CALLS -- COMMAND ARG... (one ARG contains SOCK)
- *   ready_us=23000 rtt_us=78.5 rss_kib=35000 ready_busy_us=23100
+ *   ready_us=23000 rtt_us=78.5 rss_kib=35000 ready_busy_us=23100 first_us=23200
  *
  * With VIREO_BENCH_SPLIT=1 the VMM also runs with VIREO_STARTUP_TRACE=1
  * (src/util/vireo-startup.h) and its stderr is kept; one more line per
@@ -214,7 +216,8 @@ spawn(char **argv, const char *sock, double *t0)
 
 /* One run: returns FALSE when the VMM never answered. */
 static gboolean
-one_run(char **argv, const char *sock, int calls, double *ready, double *rtt, long *rss)
+one_run(char **argv, const char *sock, int calls, double *ready, double *first,
+        double *rtt, long *rss)
 {
     static Reader r;
     char line[4096];
@@ -244,6 +247,7 @@ one_run(char **argv, const char *sock, int calls, double *ready, double *rtt, lo
     if (write(fd, "{\"execute\": \"qmp_capabilities\"}\n", 32) != 32
         || !read_reply(&r, line, sizeof(line)))
         return FALSE;
+    *first = now_us() - t0;
     for (int i = 0; i < calls; i++) {
         double s = now_us();
         if (write(fd, q, strlen(q)) != (ssize_t)strlen(q) || !read_reply(&r, line, sizeof(line)))
@@ -277,6 +281,8 @@ main(int argc, char **argv)
     }
     int rtt_runs = MIN(runs, 5);
     g_autofree double *ready = g_new(double, runs);
+    g_autofree double *first = g_new(double, runs);
+    double first_busy;
     g_autofree double *ready_busy = g_new(double, rtt_runs);
     g_autofree double *rtt_med = g_new(double, rtt_runs);
     g_autofree double *rtt = g_new(double, MAX(calls, 1));
@@ -293,7 +299,8 @@ main(int argc, char **argv)
         if (timing_rtt)
             split_file = NULL;          /* the split is of the ready phase */
         if (!one_run(argv + 4, sock, timing_rtt ? calls : 0,
-                     timing_rtt ? &ready_busy[r - runs] : &ready[r], rtt,
+                     timing_rtt ? &ready_busy[r - runs] : &ready[r],
+                     timing_rtt ? &first_busy : &first[r], rtt,
                      timing_rtt ? &rss_busy : &rss)) {
             fprintf(stderr, "qmp-bench: %s did not serve QMP\n", argv[4]);
             return 1;
@@ -304,9 +311,9 @@ main(int argc, char **argv)
     unlink(sock);
     unlink(trace);
     rmdir(dir);
-    printf("ready_us=%.0f rtt_us=%.1f rss_kib=%ld ready_busy_us=%.0f\n",
+    printf("ready_us=%.0f rtt_us=%.1f rss_kib=%ld ready_busy_us=%.0f first_us=%.0f\n",
            median(ready, runs), median(rtt_med, rtt_runs), rss,
-           median(ready_busy, rtt_runs));
+           median(ready_busy, rtt_runs), median(first, runs));
     split_print();
     return 0;
 }

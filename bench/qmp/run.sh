@@ -53,9 +53,11 @@ done
 vr=$(field "$tmp/vireo" ready_us); qr=$(field "$tmp/qemu" ready_us)
 vt=$(field "$tmp/vireo" rtt_us); qt=$(field "$tmp/qemu" rtt_us)
 vb=$(field "$tmp/vireo" ready_busy_us); qb=$(field "$tmp/qemu" ready_busy_us)
+vf=$(field "$tmp/vireo" first_us); qf=$(field "$tmp/qemu" first_us)
 if [ -n "$vr" ] && [ -n "$qr" ] && [ -n "$vt" ] && [ -n "$qt" ]; then
-    awk -v vr="$vr" -v qr="$qr" -v vt="$vt" -v qt="$qt" -v vb="$vb" -v qb="$qb" 'BEGIN {
+    awk -v vr="$vr" -v qr="$qr" -v vt="$vt" -v qt="$qt" -v vb="$vb" -v qb="$qb" -v vf="$vf" -v qf="$qf" 'BEGIN {
         printf "ready: vireo-vmm %.1f ms, qemu %.1f ms, ratio %.3f (target < 0.1)\n", vr / 1000, qr / 1000, vr / qr;
+        printf "first reply (exec -> reply to qmp_capabilities): vireo-vmm %.1f ms, qemu %.1f ms, ratio %.3f\n", vf / 1000, qf / 1000, vf / qf;
         printf "ready after 1000 round trips (qmp-bench.c): vireo-vmm %.1f ms, qemu %.1f ms, ratio %.3f\n", vb / 1000, qb / 1000, vb / qb;
         printf "query-status round trip: vireo-vmm %.1f us, qemu %.1f us, ratio %.3f (target < 0.5)\n", vt, qt, vt / qt }'
 else
