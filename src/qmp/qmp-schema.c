@@ -240,10 +240,9 @@ schema_split(const char *data, gsize len)
                 p = skip_ws(p, end);
                 if (p < end && *p == ']' && schema->defs->len == 0)
                     break;
-                const char *start = p, *q = p + 1;
                 if (p == end || *p != '{')
                     return NULL;
-                q = skip_ws(q, end);
+                const char *start = p, *q = skip_ws(p + 1, end);
                 if (q == end || *q != '"')
                     return NULL;
                 g_autofree char *kind = take_plain_string(&q, end);
