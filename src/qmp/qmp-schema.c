@@ -209,6 +209,24 @@ take_plain_string(const char **p, const char *end)
     return g_strndup(s, (gsize) (e - 1 - s));
 }
 
+/* At an object member, ws "NAME" ws ':' ws: NAME (without escapes), *p
+ * moved to the value; NULL otherwise. */
+static char *
+take_member_name(const char **p, const char *end)
+{
+    const char *q = skip_ws(*p, end);
+    if (q == end || *q != '"')
+        return NULL;
+    char *name = take_plain_string(&q, end);
+    q = skip_ws(q, end);
+    if (!name || q == end || *q != ':') {
+        g_free(name);
+        return NULL;
+    }
+    *p = skip_ws(q + 1, end);
+    return name;
+}
+
 /* {"definitions": [ {"KIND": "NAME", ...}, ... ], other members...}: each
  * definition's span, its kind and name from its first member. */
 static VireoQmpSchema *
@@ -221,14 +239,9 @@ schema_split(const char *data, gsize len)
     if (p == end || *p++ != '{')
         return NULL;
     for (;;) {
-        p = skip_ws(p, end);
-        if (p == end || *p != '"')
+        g_autofree char *key = take_member_name(&p, end);
+        if (!key)
             return NULL;
-        g_autofree char *key = take_plain_string(&p, end);
-        p = skip_ws(p, end);
-        if (!key || p == end || *p++ != ':')
-            return NULL;
-        p = skip_ws(p, end);
         if (!g_str_equal(key, "definitions")) {
             if (!(p = skip_value(p, end)))
                 return NULL;
@@ -242,15 +255,9 @@ schema_split(const char *data, gsize len)
                     break;
                 if (p == end || *p != '{')
                     return NULL;
-                const char *start = p, *q = skip_ws(p + 1, end);
-                if (q == end || *q != '"')
-                    return NULL;
-                g_autofree char *kind = take_plain_string(&q, end);
-                q = skip_ws(q, end);
-                if (!kind || q == end || *q++ != ':')
-                    return NULL;
-                q = skip_ws(q, end);
-                if (q == end || *q != '"')
+                const char *start = p, *q = p + 1;
+                g_autofree char *kind = take_member_name(&q, end);
+                if (!kind || q == end || *q != '"')
                     return NULL;
                 char *name = take_plain_string(&q, end);
                 if (!name || !(p = skip_value(start, end))) {
