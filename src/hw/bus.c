@@ -94,7 +94,7 @@ vireo_bus_overlaps(const VireoBusRange *a, guint64 base, guint64 len)
 
 static gboolean
 vireo_bus_insert(VireoBus *bus, GArray *ranges, VireoBusRange *range,
-                 const char *space, GError **error)
+                 const char *space_untranslated, GError **error)
 {
     g_autoptr(GRWLockWriterLocker) locker = g_rw_lock_writer_locker_new(&bus->lock);
     guint i = vireo_bus_upper_bound(ranges, range->base);
@@ -104,7 +104,7 @@ vireo_bus_insert(VireoBus *bus, GArray *ranges, VireoBusRange *range,
         if (vireo_bus_overlaps(r, range->base, range->len)) {
             vireo_error_set(error, VIREO_ERR_INTERNAL_ERROR,
                             _("%s range 0x%llx-0x%llx of '%s' overlaps 0x%llx-0x%llx of '%s'"),
-                            space, (unsigned long long)range->base,
+                            _(space_untranslated), (unsigned long long)range->base,
                             (unsigned long long)(range->base + range->len - 1),
                             range->owner, (unsigned long long)r->base,
                             (unsigned long long)(r->base + r->len - 1), r->owner);
@@ -129,7 +129,9 @@ vireo_bus_register_pio(VireoBus *bus, guint16 base, guint16 len,
         g_free(r.owner);
         return FALSE;
     }
-    return vireo_bus_insert(bus, bus->pio, &r, _("I/O port"), error);
+    /* Translated only for an error: no catalog lookup on the way to a
+     * VMM's greeting (docs/design.md, "Fifth pass"). */
+    return vireo_bus_insert(bus, bus->pio, &r, N_("I/O port"), error);
 }
 
 gboolean
@@ -145,7 +147,7 @@ vireo_bus_register_mmio(VireoBus *bus, guint64 base, guint64 len,
         g_free(r.owner);
         return FALSE;
     }
-    return vireo_bus_insert(bus, bus->mmio, &r, _("MMIO"), error);
+    return vireo_bus_insert(bus, bus->mmio, &r, N_("MMIO"), error);
 }
 
 static guint

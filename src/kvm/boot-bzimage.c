@@ -94,7 +94,7 @@ vireo_boot_load_bzimage(const VireoGuestMemory *gm, const char *path,
                         (unsigned long long) (load + need));
         return FALSE;
     }
-    if (!vireo_boot_copy(gm, load, img + offset, len, _("kernel"), error))
+    if (!vireo_boot_copy(gm, load, img + offset, len, N_("kernel"), error))
         return FALSE;
     bz_fill_zero_page(layout->zero_page, img, hdr_end, load);
     layout->cmdline_max = bp_get(img, HDR_CMDLINE_SIZE, 4);

@@ -31,7 +31,7 @@ vireo_boot_map_file(const char *path, const char *what, GError **error)
     GMappedFile *file = g_mapped_file_new(path, FALSE, &local);
     if (!file) {
         vireo_error_set(error, VIREO_ERR_NO_KERNEL, _("cannot read %s '%s': %s"),
-                        what, path, local->message);
+                        _(what), path, local->message);
         return NULL;
     }
     return file;
@@ -45,7 +45,7 @@ vireo_boot_copy(const VireoGuestMemory *gm, guint64 gpa, const void *data,
     if (!hva) {
         vireo_error_set(error, VIREO_ERR_CONFIG_UNSUPPORTED,
                         _("%s at 0x%llx-0x%llx does not fit in guest RAM"),
-                        what, (unsigned long long) gpa,
+                        _(what), (unsigned long long) gpa,
                         (unsigned long long) (gpa + len));
         return FALSE;
     }
@@ -80,7 +80,7 @@ boot_write_cmdline(const VireoGuestMemory *gm, const VireoBootDesc *boot,
         return FALSE;
     }
     if (!vireo_boot_copy(gm, VIREO_BOOT_CMDLINE_ADDR, cmdline, len + 1,
-                         _("kernel command line"), error))
+                         N_("kernel command line"), error))
         return FALSE;
     bp_put(layout->zero_page, HDR_CMD_LINE_PTR, 4, VIREO_BOOT_CMDLINE_ADDR);
     bp_put(layout->zero_page, BP_EXT_CMD_LINE_PTR, 4, 0);
@@ -193,7 +193,7 @@ static gboolean
 boot_load_kernel(const VireoGuestMemory *gm, const char *path,
                  VireoBootLayout *layout, VireoBootInfo *info, GError **error)
 {
-    g_autoptr(GMappedFile) file = vireo_boot_map_file(path, _("kernel"), error);
+    g_autoptr(GMappedFile) file = vireo_boot_map_file(path, N_("kernel"), error);
     if (!file)
         return FALSE;
     const guint8 *img = (const guint8 *) g_mapped_file_get_contents(file);
@@ -228,6 +228,6 @@ vireo_boot_load(const VireoGuestMemory *gm, const VireoBootDesc *boot,
     boot_write_e820(gm->mem, zero_page);
     info->entry.rsi = VIREO_BOOT_ZERO_PAGE_ADDR;
     return vireo_boot_copy(gm, VIREO_BOOT_ZERO_PAGE_ADDR, zero_page, BP_SIZE,
-                           _("zero page"), error) &&
+                           N_("zero page"), error) &&
            vireo_longmode_write_tables(gm, error);
 }

@@ -58,7 +58,7 @@ vireo_longmode_write_tables(const VireoGuestMemory *gm, GError **error)
            vireo_boot_copy(gm, VIREO_BOOT_PML4_ADDR, pml4, sizeof(pml4), "PML4", error) &&
            vireo_boot_copy(gm, VIREO_BOOT_PDPT_ADDR, pdpt, sizeof(pdpt), "PDPT", error) &&
            vireo_boot_copy(gm, VIREO_BOOT_PD_ADDR, pd, 4 * 512 * sizeof(guint64),
-                           _("page tables"), error);
+                           N_("page tables"), error);
 }
 
 /* kvm_segment from a GDT descriptor, as the CPU would load it. */

@@ -53,8 +53,9 @@ static int ready_fd = -1;
 static gboolean
 parse_options(int *argc, char ***argv, GError **error)
 {
+    /* GOption translates the parameter string itself, for --help only. */
     g_autoptr(GOptionContext) ctx =
-        g_option_context_new(_("- run a libvirt domain on KVM"));
+        g_option_context_new(N_("- run a libvirt domain on KVM"));
     g_option_context_set_translation_domain(ctx, GETTEXT_PACKAGE);
     g_option_context_add_main_entries(ctx, options, GETTEXT_PACKAGE);
     if (!g_option_context_parse(ctx, argc, argv, error))
