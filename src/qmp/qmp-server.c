@@ -318,8 +318,14 @@ client_readable(gint fd, GIOCondition cond, gpointer opaque)
 {
     VireoQmpClient *c = opaque;
     char buf[65536];
-    if (c->dead)
-        return G_SOURCE_CONTINUE;       /* the reaper removes this watch */
+    /* Killed (an oversized message, a failed write): stop watching. A
+     * watch left on an fd that stays readable (the peer still sending, or
+     * at EOF) is dispatched at every iteration, and the reaper, an idle
+     * source, never ran: the VMM spun and never closed the connection. */
+    if (c->dead) {
+        c->in_watch = 0;
+        return G_SOURCE_REMOVE;
+    }
     ssize_t n = recv(fd, buf, sizeof(buf), 0);
     if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
         return G_SOURCE_CONTINUE;
@@ -333,6 +339,10 @@ client_readable(gint fd, GIOCondition cond, gpointer opaque)
         return G_SOURCE_REMOVE;
     }
     vireo_qmp_streamer_feed(c->streamer, buf, n);
+    if (c->dead) {
+        c->in_watch = 0;
+        return G_SOURCE_REMOVE;
+    }
     return G_SOURCE_CONTINUE;
 }
 

@@ -126,6 +126,46 @@ def session(tap, label, t, log):
         t.stop()
 
 
+def cpu_ticks(pid):
+    """utime + stime of pid, in clock ticks."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def oversized_then_idle(tap, t):
+    """A message over the 1 MiB limit: the error, then the connection
+    closes (docs/qmp.md, message-limit), the VMM goes back to sleep (it
+    once kept dispatching the dead client's readable socket, at 100 % CPU,
+    and never closed it), and another client is served."""
+    try:
+        c = t.connect()
+        c.readline()
+        q.exchange(c, '{"execute": "qmp_capabilities"}\n')
+        out = q.exchange(c, '{"execute": "query-kvm", "id": "%s"}\n' % ("x" * (1100 * 1024)))
+        tap.ok(out and "JSON token size limit exceeded" in out[0],
+               "vireo: oversized message: the error", "\n".join(x[:200] for x in out))
+        tap.ok(c.at_eof(5), "vireo: oversized message: the connection is closed")
+        time.sleep(0.2)
+        before = cpu_ticks(t.proc.pid)
+        time.sleep(1.0)
+        used = cpu_ticks(t.proc.pid) - before
+        hz = os.sysconf("SC_CLK_TCK")
+        # Idle is ~0; the spin took a whole CPU (hz ticks per second).
+        tap.ok(used < hz // 4, "vireo: idle after dropping the client",
+               "%d of %d ticks in 1 s" % (used, hz))
+        d = t.connect()
+        d.readline()
+        q.exchange(d, '{"execute": "qmp_capabilities"}\n')
+        out = q.exchange(d, '{"execute": "query-status"}\n')
+        tap.ok(out and '"status": "prelaunch"' in out[0],
+               "vireo: another client is served after it", "\n".join(out))
+    except Exception as e:
+        tap.ok(False, "vireo: oversized message", "%r\n%s" % (e, t.log_text()))
+    finally:
+        t.stop()
+
+
 def main():
     srcdir, builddir = sys.argv[1], sys.argv[2]
     tap = q.Tap()
@@ -157,6 +197,9 @@ def main():
                 .replace("<cmdline>nopowerbtn</cmdline>", "<cmdline></cmdline>"))
     sock = os.path.join(workdir, "qmp.sock")
     session(tap, "vireo", q.Target("vireo", q.vireo_argv(vmm, xml, [sock]), [sock], workdir), log)
+    sock = os.path.join(workdir, "qmp-oversized.sock")
+    oversized_then_idle(tap, q.Target("vireo-oversized", q.vireo_argv(vmm, xml, [sock]),
+                                      [sock], workdir))
     return tap.done()
 
 
