@@ -33,20 +33,23 @@ field() { sed -n "s/.*$2=\([0-9.]*\).*/\1/p" "$1"; }
 vmm=${VIREO_VMM:-$build/src/vireo-vmm}
 guest=$build/tests/guest/hello.elf
 sed -e "s|@KERNEL@|$guest|" "$src/tests/qmp/ticker.xml" >"$tmp/d.xml"
-measure vireo-vmm "$runs" "$vmm" --domain "$tmp/d.xml" --paused --qmp unix:SOCK | tee "$tmp/vireo"
-measure qemu 10 qemu-system-x86_64 -S -nodefaults -machine pc,accel=kvm -m 128 -display none \
-    -qmp unix:SOCK,server=on,wait=off | tee "$tmp/qemu"
+# with_vireo / with_qemu CMD...: CMD followed by the VMM's command line.
+with_vireo() { "$@" "$vmm" --domain "$tmp/d.xml" --paused --qmp unix:SOCK; }
+with_qemu() {
+    "$@" qemu-system-x86_64 -S -nodefaults -machine pc,accel=kvm -m 128 -display none \
+        -qmp unix:SOCK,server=on,wait=off
+}
+cold_ready() { "$@" 2>/dev/null | sed -n 's/.*ready_us=\([0-9.]*\).*/\1/p'; }
+with_vireo measure vireo-vmm "$runs" | tee "$tmp/vireo"
+with_qemu measure qemu 10 | tee "$tmp/qemu"
 cold=${VIREO_BENCH_COLD:-10}
 : >"$tmp/cold"
 i=0
 while [ $i -lt "$cold" ]; do
     sleep 0.1
-    v=$("$bench" 1 0 -- "$vmm" --domain "$tmp/d.xml" --paused --qmp unix:SOCK 2>/dev/null |
-        sed -n 's/.*ready_us=\([0-9.]*\).*/\1/p')
+    v=$(with_vireo cold_ready "$bench" 1 0 --)
     sleep 0.1
-    q=$("$bench" 1 0 -- qemu-system-x86_64 -S -nodefaults -machine pc,accel=kvm -m 128 \
-        -display none -qmp unix:SOCK,server=on,wait=off 2>/dev/null |
-        sed -n 's/.*ready_us=\([0-9.]*\).*/\1/p')
+    q=$(with_qemu cold_ready "$bench" 1 0 --)
     [ -n "$v" ] && [ -n "$q" ] && echo "$v $q" >>"$tmp/cold"
     i=$((i + 1))
 done
