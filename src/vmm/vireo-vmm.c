@@ -111,6 +111,7 @@ on_signalfd(int fd, GIOCondition cond, gpointer opaque)
 typedef struct {
     VireoVmm *vmm;
     int signum;
+    guint source;               /* its g_unix_signal_add() watch */
 } SignalWatch;
 
 static gboolean
@@ -143,15 +144,20 @@ watch_signals(VireoVmm *vmm, SignalWatches *sw)
      * signals let through again. */
     g_debug("signalfd: %s", g_strerror(errno));
     for (guint i = 0; i < G_N_ELEMENTS(quit_signals); i++) {
-        sw->watches[i] = (SignalWatch) { vmm, quit_signals[i] };
-        g_unix_signal_add(quit_signals[i], on_signal, &sw->watches[i]);
+        sw->watches[i] = (SignalWatch) { vmm, quit_signals[i], 0 };
+        sw->watches[i].source = g_unix_signal_add(quit_signals[i], on_signal,
+                                                  &sw->watches[i]);
     }
     mask_quit_signals(SIG_UNBLOCK);
 }
 
+/* The watches point into sw, which goes when run_domain() returns. */
 static void
 unwatch_signals(SignalWatches *sw)
 {
+    for (guint i = 0; i < G_N_ELEMENTS(sw->watches); i++)
+        if (sw->watches[i].source)
+            g_source_remove(sw->watches[i].source);
     if (sw->fd < 0)
         return;
     g_source_remove(sw->source);
