@@ -66,8 +66,10 @@ typedef struct {
     guint64 kernel_end;             /* initrd must start at or above */
 } VireoBootLayout;
 
-/* what, in both: untranslated (N_()), translated only for the error, so a
- * load that succeeds looks nothing up in the message catalog. */
+/* In the two calls below, what is untranslated (N_()) and translated only
+ * for an error, so a load that succeeds looks nothing up in the message
+ * catalog. */
+
 /* Reads the whole kernel; NULL with an error naming the file. */
 GMappedFile *vireo_boot_map_file(const char *path, const char *what,
                                  GError **error);
