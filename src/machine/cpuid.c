@@ -358,10 +358,11 @@ leaves_ext(const VireoCpuPlan *plan, GArray *t, guint32 apic_id)
         /* QEMU 7.2 fills these AMD-style for every vendor: TLBs, L1d and
          * L1i; L2 TLBs, L2 and L3 */
         VireoCpuidEntry *l1 = table_add(t, 0x80000005u, 0, FALSE);
-        VireoCpuidEntry *l2 = table_add(t, 0x80000006u, 0, FALSE);
         l1->eax = 0x01ff01ff; l1->ebx = 0x01ff01ff;
         l1->ecx = plan->caches->l1d_80000005;
         l1->edx = plan->caches->l1i_80000005;
+        /* Only now: adding may move the table, and l1 with it. */
+        VireoCpuidEntry *l2 = table_add(t, 0x80000006u, 0, FALSE);
         l2->ebx = 0x42004200;
         l2->ecx = plan->caches->l2_80000006;
         l2->edx = plan->caches->l3_80000006;
