@@ -233,6 +233,65 @@ test_schema_args(void)
     assert_args(s, "{\"box\": {\"w\": 1}, \"zz\": 2}", "Parameter 'zz' is unexpected");
 }
 
+/* The server's checks on one message and the reply it writes for it. */
+static void
+assert_request(const char *msg, gboolean negotiated, gboolean oob, const char *reply)
+{
+    g_autoptr(JsonNode) n = parse(msg);
+    g_auto(VireoQmpRequest) req = { 0 };
+    g_autoptr(GError) err = NULL;
+    g_autoptr(JsonNode) r = NULL;
+    if (vireo_qmp_request_check(vireo_qmp_schema_get(), n, negotiated, oob, &req, &err)) {
+        g_assert_no_error(err);
+        g_assert_nonnull(req.args);
+        r = vireo_qmp_reply_return_new(req.id, NULL);
+    } else {
+        g_assert_true(err && err->domain == VIREO_QMP_ERROR);
+        r = vireo_qmp_reply_error_new(req.id, err->code, err->message);
+    }
+    g_autofree char *got = vireo_qmp_json_to_string(r);
+    g_assert_cmpstr(got, ==, reply);
+}
+
+/* QEMU 7.2's replies to the same messages (docs/qmp.md, "Protocol"). */
+static void
+test_request_checks(void)
+{
+#define GENERIC(desc) "{\"error\": {\"class\": \"GenericError\", \"desc\": \"" desc "\"}}"
+#define NOT_FOUND(desc) "{\"error\": {\"class\": \"CommandNotFound\", \"desc\": \"" desc "\"}}"
+    assert_request("[]", TRUE, FALSE, GENERIC("QMP input must be a JSON object"));
+    assert_request("{\"id\": 1}", TRUE, FALSE,
+                   "{\"id\": 1, \"error\": {\"class\": \"GenericError\", "
+                   "\"desc\": \"QMP input lacks member 'execute'\"}}");
+    assert_request("{\"execute\": 1}", TRUE, FALSE,
+                   GENERIC("QMP input member 'execute' must be a string"));
+    assert_request("{\"execute\": \"stop\", \"arguments\": []}", TRUE, FALSE,
+                   GENERIC("QMP input member 'arguments' must be an object"));
+    assert_request("{\"execute\": \"stop\", \"foo\": 1}", TRUE, FALSE,
+                   GENERIC("QMP input member 'foo' is unexpected"));
+    assert_request("{\"exec-oob\": \"stop\"}", TRUE, FALSE,
+                   GENERIC("QMP input member 'exec-oob' is unexpected"));
+    assert_request("{\"exec-oob\": \"stop\"}", TRUE, TRUE,
+                   GENERIC("The command stop does not support OOB"));
+    assert_request("{\"execute\": \"stop\", \"exec-oob\": \"stop\"}", TRUE, TRUE,
+                   GENERIC("QMP input member 'execute' clashes with 'exec-oob'"));
+    assert_request("{\"execute\": \"stop\"}", FALSE, FALSE,
+                   NOT_FOUND("Expecting capabilities negotiation with 'qmp_capabilities'"));
+    assert_request("{\"execute\": \"nope\"}", TRUE, FALSE,
+                   NOT_FOUND("The command nope has not been found"));
+    assert_request("{\"execute\": \"stop\", \"arguments\": {\"x\": 1}}", TRUE, FALSE,
+                   GENERIC("Parameter 'x' is unexpected"));
+    assert_request("{\"execute\": \"qmp_capabilities\", \"arguments\": {\"enable\": [\"x\"]}}",
+                   FALSE, FALSE, GENERIC("Parameter 'null' does not accept value 'x'"));
+    assert_request("{\"execute\": \"qmp_capabilities\", \"arguments\": {\"enable\": [\"oob\"]},"
+                   " \"id\": {\"a\": [2]}}", FALSE, FALSE,
+                   "{\"return\": {}, \"id\": {\"a\": [2]}}");
+    assert_request("{\"execute\": \"query-status\", \"id\": \"s\"}", TRUE, TRUE,
+                   "{\"return\": {}, \"id\": \"s\"}");
+#undef GENERIC
+#undef NOT_FOUND
+}
+
 /* The built-in schema is split and its definitions parsed on demand: each
  * one the same as in the whole document parsed with JsonParser, every name
  * and the command order the same; and the split's edges. */
@@ -553,6 +612,7 @@ main(int argc, char **argv)
     g_test_add_func("/qmp/schema/lazy", test_schema_lazy);
     g_test_add_func("/qmp/schema/commands", test_commands_match_schema);
     g_test_add_func("/qmp/schema/introspect", test_introspect);
+    g_test_add_func("/qmp/request/checks", test_request_checks);
     g_test_add_func("/qmp/server/spec", test_spec);
     g_test_add_func("/qmp/server/round-trip", test_round_trip);
     g_test_add_func("/qmp/commands/machines", test_machine_queries);

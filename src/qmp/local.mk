@@ -4,7 +4,7 @@ src_qmp_libvireo_qmp_a_SOURCES = \
 	src/qmp/qmp.h src/qmp/qmp-private.h \
 	src/qmp/qmp-json.h src/qmp/qmp-json-writer.c src/qmp/qmp-json-stream.c \
 	src/qmp/qmp-schema.h src/qmp/qmp-schema.c src/qmp/qmp-introspect.c \
-	src/qmp/qmp-server.c src/qmp/qmp-commands.c src/qmp/qmp-cmd-machine.c
+	src/qmp/qmp-request.c src/qmp/qmp-server.c src/qmp/qmp-commands.c src/qmp/qmp-cmd-machine.c
 nodist_src_qmp_libvireo_qmp_a_SOURCES = src/qmp/qmp-resources.c
 CLEANFILES += src/qmp/qmp-resources.c
 EXTRA_DIST += src/qmp/qmp.gresource.xml

@@ -3,6 +3,7 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 #include "qmp/qmp.h"
+#include "qmp/qmp-schema.h"
 
 /* QMP's error classes (QEMU's QapiErrorClass); the code picks "class". */
 #define VIREO_QMP_ERROR (vireo_qmp_error_quark())
@@ -16,6 +17,32 @@ typedef enum {
     VIREO_QMP_ERROR_LAST
 } VireoQmpErrorClass;
 const char *vireo_qmp_error_class_to_string(int cls);
+
+/* A message as the server's checks read it: what to run, with what. */
+typedef struct {
+    JsonNode *id;               /* the message's "id" (borrowed), or NULL */
+    const char *command;        /* "execute" or "exec-oob" (borrowed) */
+    gboolean oob;               /* it came as "exec-oob" */
+    JsonObject *args;           /* "arguments", or {} (a reference) */
+} VireoQmpRequest;
+void vireo_qmp_request_clear(VireoQmpRequest *req);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(VireoQmpRequest, vireo_qmp_request_clear)
+
+/* QEMU's checks on a parsed message before its command runs, in QEMU's
+ * order: a JSON object, its members ("execute", "exec-oob" when oob is
+ * enabled, "arguments", "id"), capabilities negotiated, the command in
+ * schema, not out of band, its arguments as schema declares them. FALSE
+ * with a VIREO_QMP_ERROR whose code is the reply's class; req->id is set
+ * from an object message whatever the outcome, as replies echo it. */
+gboolean vireo_qmp_request_check(const VireoQmpSchema *schema, JsonNode *msg,
+                                 gboolean negotiated, gboolean oob,
+                                 VireoQmpRequest *req, GError **error);
+
+/* {"error": {"class", "desc"}, "id"?} and {"return": ret or {}, "id"?};
+ * id is copied. */
+JsonNode *vireo_qmp_reply_error_new(JsonNode *id, VireoQmpErrorClass cls,
+                                    const char *desc);
+JsonNode *vireo_qmp_reply_return_new(JsonNode *id, JsonNode *ret);
 
 /* The QEMU version vireo's QMP claims to be (the reference it is tested
  * against); "package" says vireo. */

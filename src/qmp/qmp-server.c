@@ -44,19 +44,6 @@ struct _VireoQmpClient {
 
 static GList *servers;          /* main loop thread only */
 
-G_DEFINE_QUARK(vireo-qmp-error-quark, vireo_qmp_error)
-
-const char *
-vireo_qmp_error_class_to_string(int cls)
-{
-    static const char *const names[] = {
-        "GenericError", "CommandNotFound", "DeviceNotActive",
-        "DeviceNotFound", "KVMMissingCap",
-    };
-    G_STATIC_ASSERT(G_N_ELEMENTS(names) == VIREO_QMP_ERROR_LAST);
-    return cls >= 0 && cls < VIREO_QMP_ERROR_LAST ? names[cls] : names[0];
-}
-
 GList *
 vireo_qmp_server_list(void)
 {
@@ -191,91 +178,39 @@ static void
 client_send_error(VireoQmpClient *c, JsonNode *id, VireoQmpErrorClass cls,
                   const char *desc)
 {
-    g_autoptr(JsonObject) err = json_object_new();
-    g_autoptr(JsonObject) rsp = json_object_new();
-    json_object_set_string_member(err, "class", vireo_qmp_error_class_to_string(cls));
-    json_object_set_string_member(err, "desc", desc);
-    json_object_set_object_member(rsp, "error", json_object_ref(err));
-    if (id)
-        json_object_set_member(rsp, "id", json_node_copy(id));
-    g_autoptr(JsonNode) node = json_node_init_object(json_node_alloc(), rsp);
+    g_autoptr(JsonNode) node = vireo_qmp_reply_error_new(id, cls, desc);
     client_send(c, node);
 }
 
 static void
 client_send_return(VireoQmpClient *c, JsonNode *id, JsonNode *ret)
 {
-    g_autoptr(JsonObject) rsp = json_object_new();
-    json_object_set_member(rsp, "return", ret ? json_node_ref(ret)
-                           : json_node_init_object(json_node_alloc(), json_object_new()));
-    if (id)
-        json_object_set_member(rsp, "id", json_node_copy(id));
-    g_autoptr(JsonNode) node = json_node_init_object(json_node_alloc(), rsp);
+    g_autoptr(JsonNode) node = vireo_qmp_reply_return_new(id, ret);
     client_send(c, node);
 }
 
 /* ---- dispatch ------------------------------------------------------------- */
 
-/* QEMU's checks on the request object itself, walked in QDict order so the
- * member reported first is the one QEMU reports. */
-static char *
-check_request(VireoQmpClient *c, JsonObject *req)
-{
-    g_autoptr(GPtrArray) keys = vireo_qmp_json_keys(req);
-    for (guint i = 0; i < keys->len; i++) {
-        const char *key = g_ptr_array_index(keys, i);
-        JsonNode *v = json_object_get_member(req, key);
-        if (g_str_equal(key, "execute") || (c->oob && g_str_equal(key, "exec-oob"))) {
-            if (!JSON_NODE_HOLDS_VALUE(v) || json_node_get_value_type(v) != G_TYPE_STRING)
-                return g_strdup_printf("QMP input member '%s' must be a string", key);
-        } else if (g_str_equal(key, "arguments")) {
-            if (!JSON_NODE_HOLDS_OBJECT(v))
-                return g_strdup("QMP input member 'arguments' must be an object");
-        } else if (!g_str_equal(key, "id")) {
-            return g_strdup_printf("QMP input member '%s' is unexpected", key);
-        }
-    }
-    if (json_object_has_member(req, "execute") && json_object_has_member(req, "exec-oob"))
-        return g_strdup("QMP input member 'execute' clashes with 'exec-oob'");
-    if (!json_object_has_member(req, "execute") && !json_object_has_member(req, "exec-oob"))
-        return g_strdup("QMP input lacks member 'execute'");
-    return NULL;
-}
-
+/* The message passed vireo_qmp_request_check(): its handler runs. */
 static void
-client_run_command(VireoQmpClient *c, JsonNode *id, const char *name,
-                   gboolean oob, JsonObject *args)
+client_run_command(VireoQmpClient *c, const VireoQmpRequest *req)
 {
-    const VireoQmpSchema *schema = vireo_qmp_schema_get();
-    const VireoQmpCommand *cmd = vireo_qmp_command_lookup(name);
-    if (!c->negotiated && !g_str_equal(name, "qmp_capabilities")) {
-        client_send_error(c, id, VIREO_QMP_ERROR_COMMAND_NOT_FOUND,
-                          "Expecting capabilities negotiation with 'qmp_capabilities'");
-        return;
-    }
-    if (!cmd || !vireo_qmp_schema_has_command(schema, name)) {
-        g_autofree char *desc = g_strdup_printf("The command %s has not been found", name);
-        client_send_error(c, id, VIREO_QMP_ERROR_COMMAND_NOT_FOUND, desc);
-        return;
-    }
-    if (oob) {      /* no vireo command is allowed out of band, as in QEMU */
-        g_autofree char *desc = g_strdup_printf("The command %s does not support OOB", name);
-        client_send_error(c, id, VIREO_QMP_ERROR_GENERIC, desc);
-        return;
-    }
-    g_autofree char *bad = vireo_qmp_schema_check_args(schema, name, args);
-    if (bad) {
-        client_send_error(c, id, VIREO_QMP_ERROR_GENERIC, bad);
+    const VireoQmpCommand *cmd = vireo_qmp_command_lookup(req->command);
+    /* Cannot happen: every schema command has a handler (/qmp/schema/commands). */
+    if (!cmd) {
+        g_autofree char *desc = g_strdup_printf("The command %s has not been found",
+                                                req->command);
+        client_send_error(c, req->id, VIREO_QMP_ERROR_COMMAND_NOT_FOUND, desc);
         return;
     }
     VireoQmpContext ctx = { c->server->vmm, c->server, c };
     g_autoptr(GError) err = NULL;
-    g_autoptr(JsonNode) ret = cmd->fn(&ctx, args, &err);
+    g_autoptr(JsonNode) ret = cmd->fn(&ctx, req->args, &err);
     if (err)
-        client_send_error(c, id, err->domain == VIREO_QMP_ERROR ? err->code
+        client_send_error(c, req->id, err->domain == VIREO_QMP_ERROR ? err->code
                           : VIREO_QMP_ERROR_GENERIC, err->message);
     else
-        client_send_return(c, id, ret);
+        client_send_return(c, req->id, ret);
 }
 
 static void
@@ -292,23 +227,14 @@ client_handle_message(JsonNode *msg, const char *error_desc, void *opaque)
             client_kill(c);
         return;
     }
-    if (!JSON_NODE_HOLDS_OBJECT(msg)) {
-        client_send_error(c, NULL, VIREO_QMP_ERROR_GENERIC, "QMP input must be a JSON object");
+    g_auto(VireoQmpRequest) req = { 0 };
+    g_autoptr(GError) err = NULL;
+    if (!vireo_qmp_request_check(vireo_qmp_schema_get(), msg, c->negotiated, c->oob,
+                                 &req, &err)) {
+        client_send_error(c, req.id, err->code, err->message);
         return;
     }
-    JsonObject *req = json_node_get_object(msg);
-    JsonNode *id = json_object_get_member(req, "id");
-    g_autofree char *bad = check_request(c, req);
-    if (bad) {
-        client_send_error(c, id, VIREO_QMP_ERROR_GENERIC, bad);
-        return;
-    }
-    gboolean oob = json_object_has_member(req, "exec-oob");
-    const char *name = json_object_get_string_member(req, oob ? "exec-oob" : "execute");
-    g_autoptr(JsonObject) args = json_object_has_member(req, "arguments")
-        ? json_object_ref(json_object_get_object_member(req, "arguments"))
-        : json_object_new();
-    client_run_command(c, id, name, oob, args);
+    client_run_command(c, &req);
 }
 
 /* ---- input ---------------------------------------------------------------- */
