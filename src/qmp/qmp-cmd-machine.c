@@ -34,7 +34,7 @@ vireo_qmp_cmd_query_machines(VireoQmpContext *ctx, JsonObject *args, GError **er
     /* src/machine's order (family, version, then name), as `vireo
      * capabilities` lists them; QEMU's order is its hash table's. */
     g_autoptr(GPtrArray) classes = vireo_machine_class_list();
-    JsonArray *ret = json_array_new();
+    g_autoptr(JsonArray) ret = json_array_new();
     for (guint i = 0; i < classes->len; i++)
         json_array_add_object_element(ret, machine_info(g_ptr_array_index(classes, i)));
     return json_node_init_array(json_node_alloc(), ret);
@@ -45,7 +45,7 @@ vireo_qmp_cmd_query_cpu_definitions(VireoQmpContext *ctx, JsonObject *args,
                                     GError **error)
 {
     g_autoptr(GPtrArray) classes = vireo_cpu_model_class_list();
-    JsonArray *ret = json_array_new();
+    g_autoptr(JsonArray) ret = json_array_new();
     for (guint i = 0; i < classes->len; i++) {
         VireoCpuModelClass *klass = g_ptr_array_index(classes, i);
         JsonObject *o = json_object_new();

@@ -6,10 +6,22 @@
 #include "qmp/qmp-schema.h"
 #include "util/vireo-xml.h"
 
+/* Nodes that take the caller's reference: json_node_init_object() and
+ * json_node_init_array() add one of their own, and each reply leaked. */
 static JsonNode *
 node_from_object(JsonObject *obj)
 {
-    return json_node_init_object(json_node_alloc(), obj);
+    JsonNode *node = json_node_new(JSON_NODE_OBJECT);
+    json_node_take_object(node, obj);
+    return node;
+}
+
+static JsonNode *
+node_from_array(JsonArray *arr)
+{
+    JsonNode *node = json_node_new(JSON_NODE_ARRAY);
+    json_node_take_array(node, arr);
+    return node;
 }
 
 static JsonNode *
@@ -178,7 +190,7 @@ cmd_query_cpus_fast(VireoQmpContext *ctx, JsonObject *args, GError **error)
         json_object_set_string_member(o, "target", "x86_64");
         json_array_add_object_element(ret, o);
     }
-    return json_node_init_array(json_node_alloc(), ret);
+    return node_from_array(ret);
 }
 
 static JsonNode *
@@ -243,14 +255,14 @@ cmd_query_chardev(VireoQmpContext *ctx, JsonObject *args, GError **error)
             vireo_qmp_server_path(l->data));
         json_array_add_element(ret, chardev_info(label, filename));
     }
-    return json_node_init_array(json_node_alloc(), ret);
+    return node_from_array(ret);
 }
 
 static JsonNode *
 cmd_query_block(VireoQmpContext *ctx, JsonObject *args, GError **error)
 {
     /* No block backends exist in vireo-vmm yet. */
-    return json_node_init_array(json_node_alloc(), json_array_new());
+    return node_from_array(json_array_new());
 }
 
 static JsonNode *

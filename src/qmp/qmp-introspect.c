@@ -178,5 +178,7 @@ vireo_qmp_schema_introspect(const VireoQmpSchema *schema)
             entity_info(&in, def);
     }
     g_hash_table_unref(in.names);
-    return json_node_init_array(json_node_alloc(), in.out);
+    JsonNode *node = json_node_new(JSON_NODE_ARRAY);
+    json_node_take_array(node, in.out);     /* json_node_init_array() would add a reference */
+    return node;
 }

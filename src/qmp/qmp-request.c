@@ -120,8 +120,10 @@ JsonNode *
 vireo_qmp_reply_return_new(JsonNode *id, JsonNode *ret)
 {
     g_autoptr(JsonObject) rsp = json_object_new();
-    json_object_set_member(rsp, "return", ret ? json_node_ref(ret)
-                           : json_node_init_object(json_node_alloc(), json_object_new()));
+    if (ret)
+        json_object_set_member(rsp, "return", json_node_ref(ret));
+    else        /* takes the new object, unlike json_node_init_object() */
+        json_object_set_object_member(rsp, "return", json_object_new());
     if (id)
         json_object_set_member(rsp, "id", json_node_copy(id));
     return json_node_init_object(json_node_alloc(), rsp);
