@@ -134,6 +134,38 @@ test_streamer_errors(void)
     g_ptr_array_unref(c.msgs);
 }
 
+/* A noncharacter written out in UTF-8 is refused as QEMU 7.2 refuses it
+ * (and as the parser refuses it escaped); vireo took it and echoed
+ * "\uFFFE", which neither parser reads back. Other characters pass. */
+static void
+test_streamer_noncharacters(void)
+{
+    static const char *const refused[] = {
+        "\xef\xbf\xbe", "\xef\xbf\xbf", "\xef\xb7\x90", "\xef\xb7\xaf",
+        "\xf0\x9f\xbf\xbe", "\xf4\x8f\xbf\xbf",
+    };
+    static const char *const taken[] = {
+        "\xef\xbf\xbd", "\xef\xb7\x8f", "\xef\xb7\xb0", "\xf4\x8f\xbf\xbd",
+    };
+    Collected c = { g_ptr_array_new_with_free_func(g_free) };
+    g_autoptr(VireoQmpStreamer) s = vireo_qmp_streamer_new(1 << 20, collect, &c);
+    for (guint i = 0; i < G_N_ELEMENTS(refused); i++) {
+        g_autofree char *in = g_strdup_printf("{\"id\": \"%s\"}", refused[i]);
+        vireo_qmp_streamer_feed(s, in, strlen(in));
+        g_assert_cmpuint(c.msgs->len, ==, i + 1);
+        g_assert_cmpstr(c.msgs->pdata[i], ==,
+                        "ERR: JSON parse error, invalid UTF-8 sequence in string");
+    }
+    g_ptr_array_set_size(c.msgs, 0);
+    for (guint i = 0; i < G_N_ELEMENTS(taken); i++) {
+        g_autofree char *in = g_strdup_printf("{\"id\": \"%s\"}", taken[i]);
+        vireo_qmp_streamer_feed(s, in, strlen(in));
+        g_assert_cmpuint(c.msgs->len, ==, i + 1);
+        g_assert_true(g_str_has_prefix(c.msgs->pdata[i], "{\"id\": \"\\u"));
+    }
+    g_ptr_array_unref(c.msgs);
+}
+
 static void
 test_streamer_limits(void)
 {
@@ -647,6 +679,7 @@ main(int argc, char **argv)
     g_test_add_func("/qmp/streamer/framing", test_streamer_framing);
     g_test_add_func("/qmp/streamer/errors", test_streamer_errors);
     g_test_add_func("/qmp/streamer/limits", test_streamer_limits);
+    g_test_add_func("/qmp/streamer/noncharacters", test_streamer_noncharacters);
     g_test_add_func("/qmp/streamer/random", test_streamer_random);
     g_test_add_func("/qmp/schema/args", test_schema_args);
     g_test_add_func("/qmp/schema/lazy", test_schema_lazy);

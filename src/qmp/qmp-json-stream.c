@@ -181,14 +181,17 @@ parse_escape(Parser *p, const char **ptr, const char *end, GString *out)
 }
 
 /* Bytes of the character at ptr, 0 when it is not valid UTF-8. Modified
- * UTF-8's NUL (C0 80) is the one overlong form QEMU takes. */
+ * UTF-8's NUL (C0 80) is the one overlong form QEMU takes; noncharacters
+ * it refuses written out as it refuses them escaped (GLib takes them, and
+ * the writer's "\uFFFE" for one would not read back). */
 static gsize
 utf8_char_len(const char *ptr, const char *end)
 {
     if ((guchar)ptr[0] == 0xC0 && end - ptr >= 2 && (guchar)ptr[1] == 0x80)
         return 2;
     gsize len = g_utf8_skip[(guchar)*ptr];
-    if (len > (gsize)(end - ptr) || !g_utf8_validate(ptr, len, NULL))
+    if (len > (gsize)(end - ptr) || !g_utf8_validate(ptr, len, NULL)
+        || !unicode_char_ok(g_utf8_get_char(ptr)))
         return 0;
     return len;
 }
