@@ -1,9 +1,10 @@
 #!/bin/sh
-# The README's test command: install dependencies, build, run every test,
-# then the whole suite again in a build under AddressSanitizer and UBSan
-# (configure --enable-sanitizers, in ${VIREO_SAN_BUILD:-_build-san}; set
-# VIREO_SANITIZERS_PASS=no to leave it out). Prints "N passed, N failed,
-# N skipped" for each and exits non-zero on any failure in either.
+# The README's test command: install dependencies, build, run every test in
+# a build under AddressSanitizer and UBSan (configure --enable-sanitizers, in
+# ${VIREO_SAN_BUILD:-_build-san}, leak checking on; VIREO_SANITIZERS_PASS=no
+# leaves it out), then again in the ordinary build. Prints "N passed,
+# N failed, N skipped" for each, the ordinary build's last, and exits
+# non-zero on any failure in either.
 set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${VIREO_BUILD:-$top/_build}
@@ -37,7 +38,8 @@ if [ "${VIREO_SANITIZERS_PASS:-yes}" != no ]; then
         make -j"$(nproc)" >/dev/null) || rc=1
     if [ $rc -eq 0 ]; then
         echo "==== the test suite under AddressSanitizer and UBSan ($san)"
-        ASAN_OPTIONS=detect_leaks=1 run_suite "$san" no || rc=1
+        # GSlice would hide leaked GLib and json-glib objects from LSan.
+        G_SLICE=always-malloc ASAN_OPTIONS=detect_leaks=1 run_suite "$san" no || rc=1
         printf "under the sanitizers: "
         sh "$top/tests/summary.sh" "$san" || rc=1
     else

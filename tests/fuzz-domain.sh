@@ -16,6 +16,7 @@ fi
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 export VIREO_SCHEMADIR="$src/schemas"
 export ASAN_OPTIONS="detect_leaks=1"
+export G_SLICE=always-malloc            # GSlice would hide a leaked GList or GHashTable
 # glib has no frame pointers: a failing input is re-run with slow unwinding
 # (too slow for the whole run) so the report shows the whole stack.
 explain() {

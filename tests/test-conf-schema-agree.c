@@ -136,6 +136,8 @@ test_mutants(gconstpointer data)
     g_assert_cmpuint(compared, >, 0);
 }
 
+static GPtrArray *test_paths;
+
 static void
 add_dir(const char *rel, gboolean mutants)
 {
@@ -152,8 +154,9 @@ add_dir(const char *rel, gboolean mutants)
     g_ptr_array_sort(names, conf_test_compare_strings);
     for (guint i = 0; i < names->len; i++) {
         const char *name = g_ptr_array_index(names, i);
-        /* Paths live as long as the test program. */
+        /* Paths live as long as the tests: freed after g_test_run(). */
         char *path = g_build_filename(dir_path, name, NULL);
+        g_ptr_array_add(test_paths, path);
         g_autofree char *tp = g_strdup_printf("/schema-agree/%s/%s", rel, name);
         g_test_add_data_func(tp, path, test_file);
         if (mutants) {
@@ -166,9 +169,13 @@ add_dir(const char *rel, gboolean mutants)
 int
 main(int argc, char **argv)
 {
+    int rc;
     g_test_init(&argc, &argv, NULL);
+    test_paths = g_ptr_array_new_with_free_func(g_free);
     add_dir("tests/xml2xml/in", TRUE);
     add_dir("tests/validate", FALSE);
     add_dir("domains", FALSE);
-    return g_test_run();
+    rc = g_test_run();
+    g_ptr_array_unref(test_paths);
+    return rc;
 }
