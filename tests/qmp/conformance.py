@@ -126,6 +126,11 @@ MALFORMED = [
     '{"execute": "query-kvm", "id": "\\uFFFF"}\n', '{"execute": "query-kvm", "id": "a\\u0000b"}\n',
     b'{"execute": "query-kvm", "id": "\xc3"}\n', b'{"execute": "query-kvm", "id": "\xc0\x80"}\n',
     b'{"execute": "query-kvm", "id": "\xed\xa0\x80"}\n', (b'{"id": "\xff\xfe"}\n', 3),
+    # noncharacters written out in UTF-8 (U+FFFE, U+FDD0, U+10FFFF), and
+    # U+FFFD and U+FDF0 beside them, which are characters
+    b'{"execute": "query-kvm", "id": "\xef\xbf\xbe"}\n', b'{"execute": "query-kvm", "id": "\xef\xb7\x90"}\n',
+    b'{"execute": "query-kvm", "id": "\xf4\x8f\xbf\xbf"}\n', b'{"execute": "query-kvm", "id": "\xef\xbf\xbd"}\n',
+    b'{"execute": "query-kvm", "id": "\xef\xb7\xb0"}\n',
     '{"execute": "query-kvm", "id": "\\u00e9\\/\\b\\f\\n\\r\\t\\"\\\'"}\n',
 ]
 
