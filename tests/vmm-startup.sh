@@ -34,7 +34,9 @@ esac
 # libraries the loader searches, and every library named for the order is
 # one json-glib loads anyway (none added).
 scope=$(echo "${VIREO_SCOPE_LDFLAGS:-}" | tr ' ' '\n' | sed -n 's/^-l:\(.*\)/\1/p')
-if [ -z "${VIREO_SCOPE_LDFLAGS:-}" ]; then
+if [ "${VIREO_SANITIZERS:-no}" = yes ]; then
+    skip "scope order: left out by --enable-sanitizers (libasan must be the first shared object)"
+elif [ -z "${VIREO_SCOPE_LDFLAGS:-}" ]; then
     skip "scope order: configure named no libraries"
 else
     first=$(echo "$needed" | tr ' ' '\n' | sed -n '1,3p' | tr '\n' ' ')
