@@ -352,6 +352,39 @@ test_pause_resume_quit(void)
     fixture_teardown(&f);
 }
 
+/* query-cpus-fast's thread-id: every vCPU's host thread is known as soon
+ * as the VMM is built, as in QEMU (which waits for each vCPU thread to
+ * start). It used to be 0 until the new thread first ran, so a query right
+ * after start-up could report thread 0 (found by tests/qmp/stress.py). */
+static void
+test_vcpu_thread_ids(void)
+{
+    if (!have_kvm())
+        return;
+    g_autofree char *dir = g_dir_make_tmp("vireo-vmm-XXXXXX", NULL);
+    g_autofree char *kernel = write_elf(dir, code_poweroff, sizeof(code_poweroff));
+    desc_vcpus = 8;
+    for (int round = 0; round < 10; round++) {
+        g_autoptr(GError) err = NULL;
+        g_autoptr(VireoVmm) vmm =
+            vireo_vmm_new(make_desc(kernel, VIREO_LIFECYCLE_DESTROY,
+                                    VIREO_LIFECYCLE_DESTROY), &err);
+        g_assert_no_error(err);
+        int tids[8];
+        for (guint i = 0; i < 8; i++) {
+            tids[i] = vireo_vmm_vcpu_thread_id(vmm, i);
+            g_autofree char *task = g_strdup_printf("/proc/self/task/%d", tids[i]);
+            g_assert_cmpint(tids[i], >, 0);
+            g_assert_true(g_file_test(task, G_FILE_TEST_IS_DIR));
+            for (guint j = 0; j < i; j++)
+                g_assert_cmpint(tids[j], !=, tids[i]);
+        }
+    }
+    desc_vcpus = 1;
+    unlink(kernel);
+    rmdir(dir);
+}
+
 static void
 test_build_errors(void)
 {
@@ -409,6 +442,7 @@ main(int argc, char **argv)
     g_test_add_func("/vmm/internal-error", test_internal_error);
     g_test_add_func("/vmm/panic", test_panic);
     g_test_add_func("/vmm/pause-resume-quit", test_pause_resume_quit);
+    g_test_add_func("/vmm/vcpu-thread-ids", test_vcpu_thread_ids);
     g_test_add_func("/vmm/build-errors", test_build_errors);
     return g_test_run();
 }

@@ -14,7 +14,7 @@ typedef struct {
     gsize run_size;
     pthread_t thread;
     gboolean thread_started;
-    int tid;
+    int tid;                        /* set by the thread, under vm->lock */
     /* Parked because of an exit that must not be re-entered (triple fault,
      * internal error) until the machine is reset. Under vm->lock. */
     gboolean stopped_on_event;
@@ -53,7 +53,7 @@ struct _VireoKvmVm {
     /* vCPU threads park on cond while pause_requested or quit. */
     GMutex lock;
     GCond cond;                     /* vCPUs wait here */
-    GCond parked_cond;              /* pause() waits here */
+    GCond parked_cond;              /* pause() and vcpu_tid() wait here */
     gboolean pause_requested;
     gboolean quit;
 };

@@ -120,7 +120,8 @@ gboolean vireo_kvm_vm_create_vcpus(VireoKvmVm *vm, const VireoCpuDesc *cpu,
                                    const VireoKvmExitOps *ops,
                                    GError **error);
 guint vireo_kvm_vm_n_vcpus(VireoKvmVm *vm);
-/* Host thread id of vCPU i (0 until its thread started). */
+/* Host thread id of vCPU i; waits for a thread just created to start
+ * (0 only for a vCPU without a thread). */
 int vireo_kvm_vm_vcpu_tid(VireoKvmVm *vm, guint i);
 
 /* Kicks every vCPU out of KVM_RUN and waits until all are parked. */

@@ -325,7 +325,11 @@ vcpu_thread(void *opaque)
     sigemptyset(&kick);
     sigaddset(&kick, VIREO_KVM_KICK_SIGNAL);
     pthread_sigmask(SIG_UNBLOCK, &kick, NULL);
-    g_atomic_int_set(&vcpu->tid, (int) syscall(SYS_gettid));
+    /* vireo_kvm_vm_vcpu_tid() may already be waiting for it. */
+    g_mutex_lock(&vcpu->vm->lock);
+    vcpu->tid = (int) syscall(SYS_gettid);
+    g_cond_broadcast(&vcpu->vm->parked_cond);
+    g_mutex_unlock(&vcpu->vm->lock);
     {
         g_autofree char *name = g_strdup_printf("vcpu%u", vcpu->index);
         pthread_setname_np(pthread_self(), name);

@@ -418,7 +418,13 @@ vireo_kvm_vm_vcpu_tid(VireoKvmVm *vm, guint i)
     if (i >= vm->vcpus->len)
         return 0;
     VireoKvmVcpu *vcpu = g_ptr_array_index(vm->vcpus, i);
-    return g_atomic_int_get(&vcpu->tid);
+    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&vm->lock);
+    /* A thread just created may not have run yet: wait until it has said
+     * who it is (QEMU waits for each vCPU thread when it creates it, so
+     * query-cpus-fast never reports thread 0). */
+    while (vcpu->thread_started && vcpu->tid == 0)
+        g_cond_wait(&vm->parked_cond, &vm->lock);
+    return vcpu->tid;
 }
 
 gboolean
