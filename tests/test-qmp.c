@@ -562,6 +562,58 @@ test_round_trip(void)
     rmdir(dir);
 }
 
+/* Once quit has ended the VMM, nothing more is answered, as in QEMU 7.2
+ * (its main loop is left before the next request is read): commands
+ * written after quit in the same write, or by another client, get no
+ * reply rather than "succeeding" on a VM that is going away. vireo used
+ * to run them (found by tests/qmp/stress.py and checked against QEMU). */
+static void
+test_nothing_after_quit(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("vireo-qmp-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "s.sock", NULL);
+    g_autofree char *spec = g_strdup_printf("unix:%s", path);
+    g_autoptr(VireoVmm) vmm = real_vmm_new(1);
+    if (!vmm)
+        return;
+    g_autoptr(GError) err = NULL;
+    g_autoptr(VireoQmpServer) s = vireo_qmp_server_new(vmm, spec, &err);
+    g_autoptr(GString) ba = g_string_new(NULL), bb = g_string_new(NULL);
+    g_assert_no_error(err);
+    int a = connect_unix(path), b = connect_unix(path);
+    g_free(read_line(a, ba));
+    g_free(read_line(b, bb));
+    send_str(a, "{\"execute\": \"qmp_capabilities\"}");
+    g_free(read_line(a, ba));
+    send_str(b, "{\"execute\": \"qmp_capabilities\"}");
+    g_free(read_line(b, bb));
+    /* One write: quit, then three more. */
+    send_str(a, "{\"execute\": \"quit\", \"id\": 1}{\"execute\": \"query-status\", \"id\": 2}"
+             "{\"execute\": \"system_reset\", \"id\": 3}{\"execute\": \"cont\", \"id\": 4}\n");
+    g_autofree char *ev = read_line(a, ba);
+    g_autofree char *r1 = read_line(a, ba);
+    g_assert_nonnull(strstr(ev, "\"event\": \"SHUTDOWN\""));
+    g_assert_cmpstr(r1, ==, "{\"return\": {}, \"id\": 1}");
+    /* b still gets SHUTDOWN; its command after the end gets nothing. */
+    g_autofree char *evb = read_line(b, bb);
+    g_assert_nonnull(strstr(evb, "\"event\": \"SHUTDOWN\""));
+    send_str(b, "{\"execute\": \"query-status\", \"id\": 5}\n");
+    /* The server answers (or not) in the callback that reads the input:
+     * once the loop is idle, whatever it wrote is there to read. */
+    for (int i = 0; i < 100; i++)
+        g_main_context_iteration(NULL, FALSE);
+    char extra[256];
+    g_assert_cmpstr(ba->str, ==, "");
+    g_assert_cmpstr(bb->str, ==, "");
+    g_assert_cmpint(recv(a, extra, sizeof(extra), MSG_DONTWAIT), ==, -1);
+    g_assert_cmpint(recv(b, extra, sizeof(extra), MSG_DONTWAIT), ==, -1);
+    g_assert_cmpint(vireo_vmm_get_state(vmm), ==, VIREO_RUN_STATE_SHUTDOWN);
+    close(a);
+    close(b);
+    g_clear_pointer(&s, vireo_qmp_server_free);
+    rmdir(dir);
+}
+
 /* query-machines / query-cpu-definitions read src/machine's registered
  * GObject types: the default i440fx with alias "pc", and qemu64. */
 static void
@@ -688,6 +740,7 @@ main(int argc, char **argv)
     g_test_add_func("/qmp/request/checks", test_request_checks);
     g_test_add_func("/qmp/server/spec", test_spec);
     g_test_add_func("/qmp/server/round-trip", test_round_trip);
+    g_test_add_func("/qmp/server/nothing-after-quit", test_nothing_after_quit);
     g_test_add_func("/qmp/commands/machines", test_machine_queries);
     g_test_add_func("/qmp/commands/replies", test_replies_match_schema);
     g_test_add_func("/qmp/commands/no-leak", test_replies_no_leak);

@@ -219,6 +219,12 @@ client_handle_message(JsonNode *msg, const char *error_desc, void *opaque)
     VireoQmpClient *c = opaque;
     if (c->dead)
         return;
+    /* Once the VM has ended (quit, guest power-off) nothing more is
+     * answered, as in QEMU, which leaves its main loop before it reads the
+     * next request: a reply now would come from a VM that is going away
+     * (a system_reset "done", a query-status "shutdown"). */
+    if (c->server->vmm && vireo_vmm_has_ended(c->server->vmm))
+        return;
     if (!msg) {
         client_send_error(c, NULL, VIREO_QMP_ERROR_GENERIC, error_desc);
         /* Over 1 MiB: the message's end cannot be found, so the client is
