@@ -44,13 +44,13 @@ CLEANFILES += tests/qmp/ticker.elf tests/qmp/ticker.guest.o
 
 # Shell/Python TAP tests; they need vireo-vmm and the ticker guest built.
 QMP_SCRIPT_TESTS = tests/qmp/conformance.sh tests/qmp/npm-client.sh tests/qmp/socat.sh \
-	tests/qmp/guest.sh
+	tests/qmp/guest.sh tests/qmp/stress.sh
 TESTS += $(QMP_SCRIPT_TESTS)
-tests/qmp/conformance.log tests/qmp/npm-client.log tests/qmp/socat.log tests/qmp/guest.log: \
-	tests/qmp/ticker.elf src/vireo-vmm
+tests/qmp/conformance.log tests/qmp/npm-client.log tests/qmp/socat.log tests/qmp/guest.log \
+	tests/qmp/stress.log: tests/qmp/ticker.elf src/vireo-vmm
 EXTRA_DIST += $(QMP_SCRIPT_TESTS) tests/qmp/conformance.py tests/qmp/qmpconf.py \
 	tests/qmp/conformance.expected tests/qmp/ticker.c tests/qmp/ticker.xml \
-	tests/qmp/npm-client.js tests/qmp/guest.py docs/qmp.md
+	tests/qmp/npm-client.js tests/qmp/guest.py tests/qmp/stress.py docs/qmp.md
 
 # vireo-vmm's start-up path: locale, VIREO_STARTUP_TRACE, greeting.
 TESTS += tests/vmm-startup.sh
