@@ -847,7 +847,14 @@ class Round:
         return rc
 
     def run(self):
-        """Returns whether every check passed."""
+        """Returns whether every check passed. The VMM never outlives
+        the round, whatever happens to the test (a closed stdout, ^C)."""
+        try:
+            return self.run_checks()
+        finally:
+            self.target.stop()
+
+    def run_checks(self):
         ok = self.tap.ok
         failed = self.tap.failed
         what = self.label
