@@ -518,22 +518,67 @@ send_str(int fd, const char *s)
     g_assert_cmpint(send(fd, s, strlen(s), MSG_NOSIGNAL), ==, (ssize_t)strlen(s));
 }
 
+/* A real VMM, its QMP server on a fresh socket and two clients that have
+ * read the greeting; FALSE, with the test marked skipped by
+ * real_vmm_new(), without a usable /dev/kvm. */
+typedef struct {
+    char *dir;
+    VireoVmm *vmm;
+    VireoQmpServer *server;
+    int a, b;
+    GString *ba, *bb;
+} TwoClients;
+
+static gboolean
+two_clients_open(TwoClients *t, guint vcpus)
+{
+    g_autofree char *path = NULL;
+    g_autofree char *spec = NULL;
+    g_autoptr(GError) err = NULL;
+    *t = (TwoClients) { .a = -1, .b = -1 };
+    if (!(t->vmm = real_vmm_new(vcpus)))
+        return FALSE;
+    t->dir = g_dir_make_tmp("vireo-qmp-XXXXXX", NULL);
+    path = g_build_filename(t->dir, "s.sock", NULL);
+    spec = g_strdup_printf("unix:%s", path);
+    t->server = vireo_qmp_server_new(t->vmm, spec, &err);
+    g_assert_no_error(err);
+    t->ba = g_string_new(NULL);
+    t->bb = g_string_new(NULL);
+    t->a = connect_unix(path);
+    t->b = connect_unix(path);
+    g_free(read_line(t->a, t->ba));
+    g_free(read_line(t->b, t->bb));
+    return TRUE;
+}
+
+static void
+two_clients_close(TwoClients *t)
+{
+    if (t->a >= 0)
+        close(t->a);
+    if (t->b >= 0)
+        close(t->b);
+    g_clear_pointer(&t->server, vireo_qmp_server_free);     /* removes the socket */
+    g_clear_pointer(&t->vmm, vireo_vmm_free);
+    if (t->dir)
+        rmdir(t->dir);
+    g_clear_pointer(&t->dir, g_free);
+    if (t->ba)
+        g_string_free(t->ba, TRUE);
+    if (t->bb)
+        g_string_free(t->bb, TRUE);
+}
+
 static void
 test_round_trip(void)
 {
-    g_autofree char *dir = g_dir_make_tmp("vireo-qmp-XXXXXX", NULL);
-    g_autofree char *path = g_build_filename(dir, "s.sock", NULL);
-    g_autofree char *spec = g_strdup_printf("unix:%s", path);
-    g_autoptr(VireoVmm) vmm = real_vmm_new(2);
-    if (!vmm)
+    TwoClients t;
+    if (!two_clients_open(&t, 2))
         return;
-    g_autoptr(GError) err = NULL;
-    g_autoptr(VireoQmpServer) s = vireo_qmp_server_new(vmm, spec, &err);
-    g_autoptr(GString) ba = g_string_new(NULL), bb = g_string_new(NULL);
-    g_assert_no_error(err);
-    int a = connect_unix(path), b = connect_unix(path);
-    g_free(read_line(a, ba));
-    g_free(read_line(b, bb));
+    int a = t.a, b = t.b;
+    GString *ba = t.ba, *bb = t.bb;
+    VireoVmm *vmm = t.vmm;
     send_str(a, "{\"execute\": \"qmp_capabilities\"}");
     g_autofree char *r1 = read_line(a, ba);
     g_assert_cmpstr(r1, ==, "{\"return\": {}}");
@@ -549,6 +594,7 @@ test_round_trip(void)
     g_assert_cmpstr(r3, ==, "{\"error\": {\"class\": \"CommandNotFound\", \"desc\": "
                     "\"Expecting capabilities negotiation with 'qmp_capabilities'\"}}");
     close(b);
+    t.b = -1;
     send_str(a, "{\"execute\": \"query-cpus-fast\"}\n");
     g_autofree char *r4 = read_line(a, ba);
     g_assert_nonnull(strstr(r4, "\"qom-path\": \"/machine/unattached/device[1]\""));
@@ -557,9 +603,7 @@ test_round_trip(void)
     g_autofree char *r6 = read_line(a, ba);
     g_assert_nonnull(strstr(r5, "\"event\": \"SHUTDOWN\""));
     g_assert_cmpstr(r6, ==, "{\"return\": {}}");
-    close(a);
-    g_clear_pointer(&s, vireo_qmp_server_free);
-    rmdir(dir);
+    two_clients_close(&t);
 }
 
 /* Once quit has ended the VMM, nothing more is answered, as in QEMU 7.2
@@ -570,19 +614,12 @@ test_round_trip(void)
 static void
 test_nothing_after_quit(void)
 {
-    g_autofree char *dir = g_dir_make_tmp("vireo-qmp-XXXXXX", NULL);
-    g_autofree char *path = g_build_filename(dir, "s.sock", NULL);
-    g_autofree char *spec = g_strdup_printf("unix:%s", path);
-    g_autoptr(VireoVmm) vmm = real_vmm_new(1);
-    if (!vmm)
+    TwoClients t;
+    if (!two_clients_open(&t, 1))
         return;
-    g_autoptr(GError) err = NULL;
-    g_autoptr(VireoQmpServer) s = vireo_qmp_server_new(vmm, spec, &err);
-    g_autoptr(GString) ba = g_string_new(NULL), bb = g_string_new(NULL);
-    g_assert_no_error(err);
-    int a = connect_unix(path), b = connect_unix(path);
-    g_free(read_line(a, ba));
-    g_free(read_line(b, bb));
+    int a = t.a, b = t.b;
+    GString *ba = t.ba, *bb = t.bb;
+    VireoVmm *vmm = t.vmm;
     send_str(a, "{\"execute\": \"qmp_capabilities\"}");
     g_free(read_line(a, ba));
     send_str(b, "{\"execute\": \"qmp_capabilities\"}");
@@ -608,10 +645,7 @@ test_nothing_after_quit(void)
     g_assert_cmpint(recv(a, extra, sizeof(extra), MSG_DONTWAIT), ==, -1);
     g_assert_cmpint(recv(b, extra, sizeof(extra), MSG_DONTWAIT), ==, -1);
     g_assert_cmpint(vireo_vmm_get_state(vmm), ==, VIREO_RUN_STATE_SHUTDOWN);
-    close(a);
-    close(b);
-    g_clear_pointer(&s, vireo_qmp_server_free);
-    rmdir(dir);
+    two_clients_close(&t);
 }
 
 /* query-machines / query-cpu-definitions read src/machine's registered
