@@ -4,6 +4,7 @@
  * VMM running the ticker guest (tests/qmp/ticker.xml), paused as
  * `vireo-vmm --paused` leaves it. */
 #include <config.h>
+#include <errno.h>
 #include <malloc.h>
 #include <string.h>
 #include <unistd.h>
@@ -22,7 +23,8 @@
 /* The real VMM on tests/qmp/ticker.xml with the given vCPU count, or NULL
  * after g_test_skip() saying why it cannot run here. */
 static VireoVmm *
-real_vmm_new(guint vcpus)
+real_vmm_new_with_progress(guint vcpus, VireoVmmBuildProgress progress,
+                           gpointer data)
 {
     g_autofree char *xml_path = g_test_build_filename(G_TEST_DIST, "qmp", "ticker.xml", NULL);
     g_autofree char *kernel = g_test_build_filename(G_TEST_BUILT, "qmp", "ticker.elf", NULL);
@@ -45,9 +47,15 @@ real_vmm_new(guint vcpus)
     g_assert_true(vireo_kvm_host_caps_probe(caps, &err));
     VireoMachineDesc *desc = vireo_machine_resolve(def, caps, &err);
     g_assert_no_error(err);
-    VireoVmm *vmm = vireo_vmm_new(desc, &err);
+    VireoVmm *vmm = vireo_vmm_new_with_progress(desc, progress, data, &err);
     g_assert_no_error(err);
     return vmm;
+}
+
+static VireoVmm *
+real_vmm_new(guint vcpus)
+{
+    return real_vmm_new_with_progress(vcpus, NULL, NULL);
 }
 
 static JsonNode *
@@ -491,7 +499,8 @@ connect_unix(const char *path)
     return fd;
 }
 
-/* Runs the main loop until fd has a whole line; returns it without CRLF. */
+/* Runs the main loop until fd has a whole line; returns it without CRLF,
+ * or NULL once the connection is closed or after 5 s. */
 static char *
 read_line(int fd, GString *buf)
 {
@@ -502,7 +511,8 @@ read_line(int fd, GString *buf)
         ssize_t n = recv(fd, tmp, sizeof(tmp), MSG_DONTWAIT);
         if (n > 0)
             g_string_append_len(buf, tmp, n);
-        else if (n == 0 || g_get_monotonic_time() > deadline)
+        else if (n == 0 || (errno != EAGAIN && errno != EINTR)   /* closed, reset */
+                 || g_get_monotonic_time() > deadline)
             return NULL;
         else
             g_main_context_iteration(NULL, FALSE);
@@ -648,6 +658,111 @@ test_nothing_after_quit(void)
     two_clients_close(&t);
 }
 
+/* A server made before its VMM (vireo-vmm listens before the build):
+ * vireo_qmp_server_greet_waiting() greets clients in the backlog at once,
+ * without the main loop, as vireo-vmm does between the build's steps;
+ * what they send is read and answered only once the server is attached to
+ * the VMM. */
+typedef struct {
+    VireoQmpServer *server;
+    int late;                   /* a client that connects during the build */
+    const char *path;
+    guint steps;
+} Building;
+
+static void
+building_progress(gpointer opaque)
+{
+    Building *b = opaque;
+    if (b->steps++ == 0)
+        b->late = connect_unix(b->path);
+    vireo_qmp_server_greet_waiting(b->server);
+}
+
+static void
+test_greet_before_attach(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("vireo-qmp-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "s.sock", NULL);
+    g_autofree char *spec = g_strdup_printf("unix:%s", path);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GString) ba = g_string_new(NULL);
+    g_autoptr(GString) bl = g_string_new(NULL);
+    Building b = { .late = -1, .path = path };
+    b.server = vireo_qmp_server_new(NULL, spec, &err);
+    g_assert_no_error(err);
+    int a = connect_unix(path);
+    vireo_qmp_server_greet_waiting(b.server);
+    /* Written already: no main loop ran. */
+    char buf[512];
+    ssize_t n = recv(a, buf, sizeof(buf) - 1, MSG_DONTWAIT);
+    g_assert_cmpint(n, >, 0);
+    buf[n] = 0;
+    g_assert_true(g_str_has_prefix(buf, "{\"QMP\": {\"version\": {\"qemu\": {"));
+    g_assert_true(g_str_has_suffix(buf, "\"capabilities\": [\"oob\"]}}\r\n"));
+    /* Not read before there is a VMM to answer for. */
+    send_str(a, "{\"execute\": \"qmp_capabilities\"}{\"execute\": \"query-status\"}");
+    for (int i = 0; i < 100; i++)
+        g_main_context_iteration(NULL, FALSE);
+    g_assert_cmpint(recv(a, buf, sizeof(buf), MSG_DONTWAIT), ==, -1);
+    VireoVmm *vmm = real_vmm_new_with_progress(1, building_progress, &b);
+    if (!vmm) {
+        close(a);
+        vireo_qmp_server_free(b.server);
+        rmdir(dir);
+        return;
+    }
+    /* Called after each of the six steps; the client that connected after
+     * the first was greeted by the next. */
+    g_assert_cmpuint(b.steps, ==, 6);
+    n = recv(b.late, buf, sizeof(buf) - 1, MSG_DONTWAIT);
+    g_assert_cmpint(n, >, 0);
+    buf[n] = 0;
+    g_assert_true(g_str_has_prefix(buf, "{\"QMP\": "));
+    g_assert_cmpint(recv(a, buf, sizeof(buf), MSG_DONTWAIT), ==, -1);
+    vireo_qmp_server_attach(b.server, vmm);
+    g_autofree char *r1 = read_line(a, ba);
+    g_autofree char *r2 = read_line(a, ba);
+    g_assert_cmpstr(r1, ==, "{\"return\": {}}");
+    g_assert_cmpstr(r2, ==, "{\"return\": {\"status\": \"prelaunch\", "
+                    "\"singlestep\": false, \"running\": false}}");
+    send_str(b.late, "{\"execute\": \"query-name\"}");
+    g_autofree char *r3 = read_line(b.late, bl);
+    g_assert_cmpstr(r3, ==, "{\"error\": {\"class\": \"CommandNotFound\", \"desc\": "
+                    "\"Expecting capabilities negotiation with 'qmp_capabilities'\"}}");
+    close(a);
+    close(b.late);
+    vireo_qmp_server_free(b.server);
+    vireo_vmm_free(vmm);
+    rmdir(dir);
+}
+
+/* The build failed after a client was greeted: vireo-vmm frees the server
+ * unattached; the client reads the end of the connection, and the socket
+ * is gone. */
+static void
+test_greeted_then_build_failed(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("vireo-qmp-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "s.sock", NULL);
+    g_autofree char *spec = g_strdup_printf("unix:%s", path);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GString) ba = g_string_new(NULL);
+    VireoQmpServer *server = vireo_qmp_server_new(NULL, spec, &err);
+    g_assert_no_error(err);
+    int a = connect_unix(path);
+    vireo_qmp_server_greet_waiting(server);
+    send_str(a, "{\"execute\": \"qmp_capabilities\"}");
+    g_autofree char *greeting = read_line(a, ba);
+    g_assert_true(g_str_has_prefix(greeting, "{\"QMP\": "));
+    vireo_qmp_server_free(server);
+    g_assert_null(read_line(a, ba));        /* closed, nothing more */
+    g_assert_cmpstr(ba->str, ==, "");
+    g_assert_false(g_file_test(path, G_FILE_TEST_EXISTS));
+    close(a);
+    rmdir(dir);
+}
+
 /* query-machines / query-cpu-definitions read src/machine's registered
  * GObject types: the default i440fx with alias "pc", and qemu64. */
 static void
@@ -775,6 +890,8 @@ main(int argc, char **argv)
     g_test_add_func("/qmp/server/spec", test_spec);
     g_test_add_func("/qmp/server/round-trip", test_round_trip);
     g_test_add_func("/qmp/server/nothing-after-quit", test_nothing_after_quit);
+    g_test_add_func("/qmp/server/greet-before-attach", test_greet_before_attach);
+    g_test_add_func("/qmp/server/greeted-then-build-failed", test_greeted_then_build_failed);
     g_test_add_func("/qmp/commands/machines", test_machine_queries);
     g_test_add_func("/qmp/commands/replies", test_replies_match_schema);
     g_test_add_func("/qmp/commands/no-leak", test_replies_no_leak);

@@ -20,7 +20,7 @@ n=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 notok() { n=$((n + 1)); echo "not ok $n - $1"; [ -s "$tmp/err" ] && sed 's/^/# /' "$tmp/err" | head -20; }
 skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
-echo "1..10"
+echo "1..12"
 
 needed=$(readelf -d "$vmm" 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ')
 case $needed in
@@ -77,7 +77,9 @@ fi
 if [ ! -w /dev/kvm ] || ! command -v python3 >/dev/null; then
     for t in "checkpoints in order" "no checkpoints without the variable" \
              "greeting, then query-status prelaunch" "every line of the trace is a checkpoint" \
-             "a failed build leaves no QMP socket"; do
+             "a failed build leaves no QMP socket" \
+             "greeted during the build, answered after it" \
+             "greeted during a build that fails, then the connection closes"; do
         skip "$t: needs /dev/kvm and python3"
     done
     exit 0
@@ -111,9 +113,14 @@ PY
 run_vmm VIREO_STARTUP_TRACE=1
 cp "$tmp/err" "$tmp/trace"
 names=$(sed -n 's/^vireo-startup: \([a-z0-9-]*\) [0-9]*$/\1/p' "$tmp/trace" | tr '\n' ' ')
-want="main i18n options types domain-parsed host-probed resolved qmp-listening vmm-built main-loop accepting greeted "
+# The one client is greeted between two steps of the VM build if it
+# connected during it (as QEMU's monitor thread does), else from the main
+# loop: "accepted greeted" comes once, in one of the two places.
+want="main i18n options types domain-parsed host-probed resolved qmp-listening vmm-built main-loop "
+early="main i18n options types domain-parsed host-probed resolved qmp-listening accepted greeted vmm-built main-loop "
+late="${want}accepted greeted "
 ordered=$(sed -n 's/^vireo-startup: [a-z0-9-]* \([0-9]*\)$/\1/p' "$tmp/trace" | sort -c -n 2>&1 && echo yes)
-if [ "$names" = "$want" ] && [ "$ordered" = yes ]; then
+if { [ "$names" = "$early" ] || [ "$names" = "$late" ]; } && [ "$ordered" = yes ]; then
     ok "checkpoints in order: $names"
 else
     echo "# got: $names (times ordered: $ordered)" >>"$tmp/err"
@@ -149,4 +156,77 @@ if ! "$vmm" --domain "$tmp/nokernel.xml" --paused --qmp "unix:$tmp/q.sock" 2>"$t
     ok "a failed build leaves no QMP socket"
 else
     notok "a failed build leaves no QMP socket"
+fi
+
+# The serial console is a FIFO: opening it for writing holds the build in
+# its device step until the client below, already connected, opens the
+# other end. So the client is in the backlog when that step ends, and the
+# VMM greets it then, before the ACPI tables, kernel and vCPUs are made.
+mkfifo "$tmp/console"
+sed -e "s|</domain>|<devices><serial type='file'><source path='$tmp/console'/></serial></devices></domain>|" \
+    "$tmp/d.xml" >"$tmp/held.xml"
+sed -e '/<kernel>/d' "$tmp/held.xml" >"$tmp/held-nokernel.xml"
+# held_client: connects, lets the build go on, prints what it receives.
+held_client() {
+    python3 - "$tmp/q.sock" "$tmp/console" <<'PY'
+import os, socket, sys, time
+path, fifo = sys.argv[1:3]
+s = socket.socket(socket.AF_UNIX)
+for _ in range(1000):
+    try:
+        s.connect(path); break
+    except OSError:
+        time.sleep(0.01)
+console = os.open(fifo, os.O_RDONLY)      # the build goes on from here
+f = s.makefile("rwb")
+print(f.readline().decode().strip())
+# Then every line until the VMM closes the connection (a reset, when it
+# closed with these commands unread, is a close too).
+try:
+    f.write(b'{"execute": "qmp_capabilities"}\n{"execute": "query-status"}\n'
+            b'{"execute": "quit"}\n')
+    f.flush()
+    for line in f:
+        print(line.decode().strip())
+except OSError:
+    pass
+print("EOF")
+os.close(console)
+PY
+}
+rm -f "$tmp/q.sock"
+VIREO_STARTUP_TRACE=1 "$vmm" --domain "$tmp/held.xml" --paused --qmp "unix:$tmp/q.sock" 2>"$tmp/trace" &
+pid=$!
+held_client >"$tmp/qmp" 2>&1
+wait $pid; status=$?
+pid=
+names=$(sed -n 's/^vireo-startup: \([a-z0-9-]*\) [0-9]*$/\1/p' "$tmp/trace" | tr '\n' ' ')
+cp "$tmp/trace" "$tmp/err"; cat "$tmp/qmp" >>"$tmp/err"
+if [ $status = 0 ] &&
+   [ "$names" = "main i18n options types domain-parsed host-probed resolved qmp-listening accepted greeted vmm-built main-loop " ] &&
+   head -1 "$tmp/qmp" | grep -qF "$greeting" &&
+   sed -n 2p "$tmp/qmp" | grep -qxF '{"return": {}}' &&
+   sed -n 3p "$tmp/qmp" | grep -qF '"status": "prelaunch"' &&
+   sed -n 4p "$tmp/qmp" | grep -qF '"event": "SHUTDOWN"' &&
+   [ "$(sed -n '5,$p' "$tmp/qmp" | tr '\n' ' ')" = '{"return": {}} EOF ' ]; then
+    ok "greeted during the build, answered after it"
+else
+    notok "greeted during the build, answered after it"
+fi
+
+rm -f "$tmp/q.sock"
+VIREO_STARTUP_TRACE=1 "$vmm" --domain "$tmp/held-nokernel.xml" --paused --qmp "unix:$tmp/q.sock" 2>"$tmp/trace" &
+pid=$!
+held_client >"$tmp/qmp" 2>&1
+wait $pid; status=$?
+pid=
+cp "$tmp/trace" "$tmp/err"; cat "$tmp/qmp" >>"$tmp/err"
+if [ $status = 1 ] && grep -q "missing kernel" "$tmp/trace" &&
+   grep -q "^vireo-startup: greeted " "$tmp/trace" &&
+   head -1 "$tmp/qmp" | grep -qF "$greeting" &&
+   [ "$(sed -n '2,$p' "$tmp/qmp")" = EOF ] &&
+   [ ! -e "$tmp/q.sock" ]; then
+    ok "greeted during a build that fails, then the connection closes"
+else
+    notok "greeted during a build that fails, then the connection closes"
 fi

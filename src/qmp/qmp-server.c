@@ -278,6 +278,13 @@ client_readable(gint fd, GIOCondition cond, gpointer opaque)
     return G_SOURCE_CONTINUE;
 }
 
+static void
+client_watch_input(VireoQmpClient *c)
+{
+    c->in_watch = g_unix_fd_add(c->fd, G_IO_IN | G_IO_HUP | G_IO_ERR,
+                                client_readable, c);
+}
+
 /* QEMU's greeting as its JSON printer writes it (QDict order: micro, minor,
  * major). It never changes, so it is text here rather than a JsonBuilder
  * tree printed at every connection: that took ~0.1 ms of the first
@@ -291,28 +298,44 @@ client_readable(gint fd, GIOCondition cond, gpointer opaque)
     "\"package\": \"vireo " PACKAGE_VERSION "\"}, " \
     "\"capabilities\": [\"oob\"]}}\r\n"
 
+/* Takes one client from the backlog and greets it; FALSE when none waits.
+ * Its input is watched only once the server serves a VMM: a client greeted
+ * while the VM is still being built waits for its replies until then. */
 static gboolean
-server_accept(gint fd, GIOCondition cond, gpointer opaque)
+server_accept_one(VireoQmpServer *server)
 {
-    VireoQmpServer *server = opaque;
-    vireo_startup_mark("accepting");
-    int cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    int cfd = accept4(server->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (cfd < 0)
-        return G_SOURCE_CONTINUE;       /* EAGAIN, or the client already left */
+        return FALSE;           /* EAGAIN, or the client already left */
+    vireo_startup_mark("accepted");
     VireoQmpClient *c = g_new0(VireoQmpClient, 1);
     c->server = server;
     c->fd = cfd;
     c->out = g_string_new(NULL);
     c->streamer = vireo_qmp_streamer_new(VIREO_QMP_MAX_MESSAGE,
                                          client_handle_message, c);
-    c->in_watch = g_unix_fd_add(cfd, G_IO_IN | G_IO_HUP | G_IO_ERR,
-                                client_readable, c);
+    if (server->vmm)
+        client_watch_input(c);
     server->clients = g_list_append(server->clients, c);
     g_string_append(c->out, QMP_GREETING);
     if (!client_flush(c))
         client_kill(c);
     vireo_startup_mark("greeted");
+    return TRUE;
+}
+
+static gboolean
+server_accept(gint fd, GIOCondition cond, gpointer opaque)
+{
+    server_accept_one(opaque);
     return G_SOURCE_CONTINUE;
+}
+
+void
+vireo_qmp_server_greet_waiting(VireoQmpServer *server)
+{
+    while (server_accept_one(server))
+        ;
 }
 
 /* ---- events --------------------------------------------------------------- */
@@ -441,6 +464,11 @@ vireo_qmp_server_attach(VireoQmpServer *server, VireoVmm *vmm)
 {
     g_return_if_fail(server->vmm == NULL && server->listen_watch == 0);
     server->vmm = vmm;
+    for (GList *l = server->clients; l; l = l->next) {
+        VireoQmpClient *c = l->data;
+        if (!c->dead)
+            client_watch_input(c);
+    }
     server->listen_watch = g_unix_fd_add(server->listen_fd, G_IO_IN, server_accept, server);
     if (vmm)
         server->event_listener = vireo_vmm_add_event_listener(vmm, server_on_event, server);

@@ -189,13 +189,16 @@ static const struct {
 };
 
 gboolean
-vireo_vmm_build(VireoVmm *vmm, GError **error)
+vireo_vmm_build(VireoVmm *vmm, VireoVmmBuildProgress progress, gpointer data,
+                GError **error)
 {
     for (guint i = 0; i < G_N_ELEMENTS(build_steps); i++) {
         if (!build_steps[i].fn(vmm, error)) {
             g_prefix_error(error, _("cannot %s: "), _(build_steps[i].name));
             return FALSE;
         }
+        if (progress)
+            progress(data);
     }
     return TRUE;
 }
@@ -249,13 +252,21 @@ vireo_vmm_press_power_button(VireoVmm *vmm)
 VireoVmm *
 vireo_vmm_new(VireoMachineDesc *desc, GError **error)
 {
+    return vireo_vmm_new_with_progress(desc, NULL, NULL, error);
+}
+
+VireoVmm *
+vireo_vmm_new_with_progress(VireoMachineDesc *desc,
+                            VireoVmmBuildProgress progress, gpointer data,
+                            GError **error)
+{
     g_autoptr(VireoVmm) vmm = g_new0(VireoVmm, 1);
     vmm->desc = desc;
     vmm->ctx = g_main_context_ref_thread_default();
     vmm->listeners = g_array_new(FALSE, TRUE, sizeof(VireoVmmListener));
     vmm->devices = g_ptr_array_new_with_free_func(g_object_unref);
     vmm->state = VIREO_RUN_STATE_PRELAUNCH;
-    if (!vireo_vmm_build(vmm, error))
+    if (!vireo_vmm_build(vmm, progress, data, error))
         return NULL;
     return g_steal_pointer(&vmm);
 }

@@ -262,8 +262,9 @@ write_pidfile(GError **error)
 }
 
 /* The QMP sockets listen before the VM is built, as QEMU's monitor does:
- * a client that connects meanwhile waits in the backlog and gets the
- * greeting as soon as the VM exists (run_domain attaches them). */
+ * a client that connects meanwhile is greeted between the build's steps
+ * (greet_waiting) and answered once the VM exists (run_domain attaches
+ * the servers). */
 static gboolean
 listen_qmp(GPtrArray *servers, GError **error)
 {
@@ -300,6 +301,17 @@ resolve_domain(const VireoDomainDef *def, GError **error)
     return vireo_machine_resolve(def, caps, error);
 }
 
+/* Between the steps of the VM build: clients that connected meanwhile are
+ * greeted now, as QEMU's monitor thread greets them while its machine is
+ * built; they are answered once the VM exists (vireo_qmp_server_attach). */
+static void
+greet_waiting(gpointer opaque)
+{
+    GPtrArray *servers = opaque;
+    for (guint i = 0; i < servers->len; i++)
+        vireo_qmp_server_greet_waiting(g_ptr_array_index(servers, i));
+}
+
 static int
 run_domain(const VireoDomainDef *def, VireoMachineDesc *desc)
 {
@@ -312,7 +324,8 @@ run_domain(const VireoDomainDef *def, VireoMachineDesc *desc)
         return startup_failed(def->name, err);
     }
     vireo_startup_mark("qmp-listening");
-    g_autoptr(VireoVmm) vmm = vireo_vmm_new(desc, &err);
+    g_autoptr(VireoVmm) vmm = vireo_vmm_new_with_progress(desc, greet_waiting,
+                                                          servers, &err);
     if (!vmm)
         return startup_failed(def->name, err);
     vireo_startup_mark("vmm-built");

@@ -36,7 +36,8 @@ struct _VireoVmm {
 };
 
 /* builder.c */
-gboolean vireo_vmm_build(VireoVmm *vmm, GError **error);
+gboolean vireo_vmm_build(VireoVmm *vmm, VireoVmmBuildProgress progress,
+                         gpointer data, GError **error);
 void vireo_vmm_teardown(VireoVmm *vmm);
 /* Puts guest memory back to power-on: ACPI tables, kernel, zero page. */
 gboolean vireo_vmm_reload(VireoVmm *vmm, GError **error);

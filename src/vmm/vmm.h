@@ -84,6 +84,13 @@ void vireo_vmm_remove_event_listener(VireoVmm *vmm, guint id);
  * error and what was built is torn down in reverse. Events and device work
  * run in the thread-default main context. The vCPUs wait in PRELAUNCH. */
 VireoVmm *vireo_vmm_new(VireoMachineDesc *desc, GError **error);
+/* The same, calling progress(data) after each step of the build: the
+ * program can do work that must not wait for the whole build (vireo-vmm
+ * greets QMP clients that have connected) without the VMM knowing what. */
+typedef void (*VireoVmmBuildProgress)(gpointer data);
+VireoVmm *vireo_vmm_new_with_progress(VireoMachineDesc *desc,
+                                      VireoVmmBuildProgress progress,
+                                      gpointer data, GError **error);
 void vireo_vmm_free(VireoVmm *vmm);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VireoVmm, vireo_vmm_free)
 
