@@ -167,14 +167,13 @@ wait_for_change(int ino, int pidfd, int wait_ms)
             ;
 }
 
-/* Waits until the VMM answers on its monitor socket (its QMP greeting),
- * or exits. Instead of retrying connect() after sleeps, it wakes when a
+/* Waits until the VMM greets on its monitor socket, or exits. Instead of retrying connect() after sleeps, it wakes when a
  * file appears in the run directory (inotify: the socket, then the
  * pidfile, which vireo-vmm writes once both sockets listen) or the VMM
  * exits (pidfd). Between bind() and listen() connect is refused, so while
  * the socket file exists it retries every millisecond. The 50 ms cap
- * covers a missing inotify or pidfd. Capabilities are negotiated by the
- * caller, after it has reported the VMM ready. */
+ * covers a missing inotify or pidfd. The caller then negotiates
+ * (monitor_negotiate) before it reports the VMM ready. */
 static VireoQmpClient *
 monitor_wait_ready(const char *mon, int ino, pid_t vmm, int *status)
 {
@@ -197,6 +196,27 @@ monitor_wait_ready(const char *mon, int ino, pid_t vmm, int *status)
         waitpid(vmm, status, 0);
     }
     return qmp;
+}
+
+/* vireo-vmm greets while the VM is still being built, as QEMU does, and
+ * answers qmp_capabilities once it is built. start promises a built VM, so
+ * the report waits for that reply: a build that fails after the greeting
+ * (the connection closes; the VMM exits with its error in the log) is a
+ * failed start, and so is a VMM that does not answer in 30 s (killed). */
+static gboolean
+monitor_negotiate(VireoQmpClient *qmp, pid_t vmm, int *status)
+{
+    if (vireo_qmp_client_negotiate(qmp, NULL))
+        return TRUE;
+    for (int ms = 0; ms < 5000; ms++) {
+        if (waitpid(vmm, status, WNOHANG) == vmm)
+            return FALSE;
+        g_usleep(1000);
+    }
+    kill(vmm, SIGKILL);
+    while (waitpid(vmm, status, 0) < 0 && errno == EINTR)
+        ;
+    return FALSE;
 }
 
 /* Takes the domain lock if the recorded run is still the monitor's own
@@ -305,7 +325,8 @@ monitor_main(VireoStore *store, const char *name, const char *uuid,
     /* after the spawn, which would pass an ignored SIGPIPE on: a starting
      * vireo that died makes the report fail rather than kill the monitor */
     signal(SIGPIPE, SIG_IGN);
-    if (vmm < 0 || !(qmp = monitor_wait_ready(mon, ino, vmm, &status))) {
+    if (vmm < 0 || !(qmp = monitor_wait_ready(mon, ino, vmm, &status)) ||
+        !monitor_negotiate(qmp, vmm, &status)) {
         g_autofree char *msg = g_strdup_printf("FAIL %d\n", status);
         write_line(ready_fd, msg);
         _exit(1);
@@ -332,13 +353,10 @@ monitor_main(VireoStore *store, const char *name, const char *uuid,
         else
             close(ino);
     }
-    /* After the report, so start does not wait for these round trips:
-     * the VMM answered (its greeting), which is what start promises. A
-     * console attached before the pty file exists asks the VMM itself. */
-    if (!vireo_qmp_client_negotiate(qmp, NULL))
-        g_clear_pointer(&qmp, vireo_qmp_client_free);
-    if (qmp)
-        monitor_record_pty(store, name, token, qmp);
+    /* After the report, so start does not wait for this round trip: the
+     * VM is built, which is what start promises. A console attached
+     * before the pty file exists asks the VMM itself. */
+    monitor_record_pty(store, name, token, qmp);
     for (;;) {
         g_autoptr(JsonObject) msg = qmp ? vireo_qmp_client_read(qmp, -1, NULL) : NULL;
         if (!msg)

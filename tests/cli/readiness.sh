@@ -4,10 +4,12 @@
 # its pid is recorded; destroy returns once the VMM is gone and the domain
 # is recorded as shut off (destroyed). Also: the monitor is the VMM's
 # parent in a session of its own, and a vireo-vmm that cannot be executed
-# is reported with the reason in its log.
+# is reported with the reason in its log; so is a build that fails after
+# the VMM greeted (it greets during the build, as QEMU does: start waits
+# for the reply to qmp_capabilities, which comes once the VM is built).
 . "$(dirname "$0")/lib.sh"
 ROUNDS=5
-N=$((ROUNDS * 6 + 11))
+N=$((ROUNDS * 6 + 15))
 plan $N
 blocker=$(guest_blocker)
 if [ -n "$blocker" ]; then
@@ -101,4 +103,27 @@ check "with the reason from the log" sh -c "echo \"\$1\" | grep -q \"process exi
 expect_output "the domain stays shut off" "shut off (destroyed)" "$(v -q domstate ready --reason)"
 check "no runtime state is left" [ ! -e "$ROOT/run/domains/ready" ]
 v -q undefine ready >/dev/null
+
+# A build that fails after the greeting. The serial log is a FIFO, so the
+# VMM's build waits in its device step until the test opens it, by when
+# the monitor has connected; the greeting comes when that step ends, and
+# the kernel, which is not one, fails the next step.
+mkfifo "$WORK/held.serial"
+printf 'not a kernel\n' > "$WORK/not-a-kernel"
+domain_xml held ignore "$WORK/not-a-kernel" > "$WORK/held.xml"
+v -q define "$WORK/held.xml" >/dev/null
+"$VIREO" start held >"$WORK/held.out" 2>&1 &
+starter=$!
+sleep 0.5
+cat "$WORK/held.serial" >/dev/null &
+reader=$!
+wait $starter
+rc=$?
+kill $reader 2>/dev/null
+out=$(cat "$WORK/held.out")
+check "a build that fails after the greeting fails the start" [ "$rc" -eq 1 ]
+check "with the VMM's reason" sh -c "echo \"\$1\" | head -n 2 | tr '\n' '|' | grep -q \"^error: Failed to start domain 'held'|error: internal error: process exited while connecting to monitor: .*kernel\"" _ "$out"
+expect_output "the domain stays shut off" "shut off (unknown)" "$(v -q domstate held --reason)"
+check "no runtime state is left" [ ! -e "$ROOT/run/domains/held" ]
+v -q undefine held >/dev/null
 finish
