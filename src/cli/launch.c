@@ -167,10 +167,10 @@ wait_for_change(int ino, int pidfd, int wait_ms)
             ;
 }
 
-/* Waits until the VMM greets on its monitor socket, or exits. Instead of retrying connect() after sleeps, it wakes when a
- * file appears in the run directory (inotify: the socket, then the
- * pidfile, which vireo-vmm writes once both sockets listen) or the VMM
- * exits (pidfd). Between bind() and listen() connect is refused, so while
+/* Waits until the VMM greets on its monitor socket, or exits. Instead of
+ * retrying connect() after sleeps, it wakes when a file appears in the
+ * run directory (inotify: the socket, then the pidfile, which vireo-vmm
+ * writes once both sockets listen) or the VMM exits (pidfd). Between bind() and listen() connect is refused, so while
  * the socket file exists it retries every millisecond. The 50 ms cap
  * covers a missing inotify or pidfd. The caller then negotiates
  * (monitor_negotiate) before it reports the VMM ready. */

@@ -26,6 +26,7 @@ struct _VireoQmpServer {
     char *path;
     int listen_fd;
     guint listen_watch;
+    gboolean serving;           /* attached: clients' input is read */
     guint event_listener;
     GList *clients;             /* VireoQmpClient* */
     guint reap_idle;
@@ -314,7 +315,7 @@ server_accept_one(VireoQmpServer *server)
     c->out = g_string_new(NULL);
     c->streamer = vireo_qmp_streamer_new(VIREO_QMP_MAX_MESSAGE,
                                          client_handle_message, c);
-    if (server->vmm)
+    if (server->serving)
         client_watch_input(c);
     server->clients = g_list_append(server->clients, c);
     g_string_append(c->out, QMP_GREETING);
@@ -464,6 +465,7 @@ vireo_qmp_server_attach(VireoQmpServer *server, VireoVmm *vmm)
 {
     g_return_if_fail(server->vmm == NULL && server->listen_watch == 0);
     server->vmm = vmm;
+    server->serving = TRUE;
     for (GList *l = server->clients; l; l = l->next) {
         VireoQmpClient *c = l->data;
         if (!c->dead)
