@@ -196,12 +196,18 @@ print("EOF")
 os.close(console)
 PY
 }
-rm -f "$tmp/q.sock"
-VIREO_STARTUP_TRACE=1 "$vmm" --domain "$tmp/held.xml" --paused --qmp "unix:$tmp/q.sock" 2>"$tmp/trace" &
-pid=$!
-held_client >"$tmp/qmp" 2>&1
-wait $pid; status=$?
-pid=
+# run_held XML: vireo-vmm (traced) on XML with held_client; its exit
+# status in $status, its stderr in $tmp/trace, what the client got in
+# $tmp/qmp.
+run_held() {
+    rm -f "$tmp/q.sock"
+    VIREO_STARTUP_TRACE=1 "$vmm" --domain "$1" --paused --qmp "unix:$tmp/q.sock" 2>"$tmp/trace" &
+    pid=$!
+    held_client >"$tmp/qmp" 2>&1
+    wait $pid; status=$?
+    pid=
+}
+run_held "$tmp/held.xml"
 names=$(sed -n 's/^vireo-startup: \([a-z0-9-]*\) [0-9]*$/\1/p' "$tmp/trace" | tr '\n' ' ')
 cp "$tmp/trace" "$tmp/err"; cat "$tmp/qmp" >>"$tmp/err"
 if [ $status = 0 ] &&
@@ -216,12 +222,7 @@ else
     notok "greeted during the build, answered after it"
 fi
 
-rm -f "$tmp/q.sock"
-VIREO_STARTUP_TRACE=1 "$vmm" --domain "$tmp/held-nokernel.xml" --paused --qmp "unix:$tmp/q.sock" 2>"$tmp/trace" &
-pid=$!
-held_client >"$tmp/qmp" 2>&1
-wait $pid; status=$?
-pid=
+run_held "$tmp/held-nokernel.xml"
 cp "$tmp/trace" "$tmp/err"; cat "$tmp/qmp" >>"$tmp/err"
 if [ $status = 1 ] && grep -q "missing kernel" "$tmp/trace" &&
    grep -q "^vireo-startup: greeted " "$tmp/trace" &&
