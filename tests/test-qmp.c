@@ -712,8 +712,8 @@ test_greet_before_attach(void)
         rmdir(dir);
         return;
     }
-    /* Called after each of the six steps; the client that connected after
-     * the first was greeted by the next. */
+    /* Called after each of the six steps; the client that connected in
+     * the first call, while the VM was being built, was greeted by it. */
     g_assert_cmpuint(b.steps, ==, 6);
     n = recv(b.late, buf, sizeof(buf) - 1, MSG_DONTWAIT);
     g_assert_cmpint(n, >, 0);
