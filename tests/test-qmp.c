@@ -528,6 +528,20 @@ send_str(int fd, const char *s)
     g_assert_cmpint(send(fd, s, strlen(s), MSG_NOSIGNAL), ==, (ssize_t)strlen(s));
 }
 
+/* A QMP server for vmm (NULL: not attached yet) on s.sock in a new
+ * temporary directory; *dir and *path are the caller's to free. */
+static VireoQmpServer *
+server_in_tmp(VireoVmm *vmm, char **dir, char **path)
+{
+    g_autoptr(GError) err = NULL;
+    *dir = g_dir_make_tmp("vireo-qmp-XXXXXX", NULL);
+    *path = g_build_filename(*dir, "s.sock", NULL);
+    g_autofree char *spec = g_strdup_printf("unix:%s", *path);
+    VireoQmpServer *server = vireo_qmp_server_new(vmm, spec, &err);
+    g_assert_no_error(err);
+    return server;
+}
+
 /* A real VMM, its QMP server on a fresh socket and two clients that have
  * read the greeting; FALSE, with the test marked skipped by
  * real_vmm_new(), without a usable /dev/kvm. */
@@ -543,16 +557,10 @@ static gboolean
 two_clients_open(TwoClients *t, guint vcpus)
 {
     g_autofree char *path = NULL;
-    g_autofree char *spec = NULL;
-    g_autoptr(GError) err = NULL;
     *t = (TwoClients) { .a = -1, .b = -1 };
     if (!(t->vmm = real_vmm_new(vcpus)))
         return FALSE;
-    t->dir = g_dir_make_tmp("vireo-qmp-XXXXXX", NULL);
-    path = g_build_filename(t->dir, "s.sock", NULL);
-    spec = g_strdup_printf("unix:%s", path);
-    t->server = vireo_qmp_server_new(t->vmm, spec, &err);
-    g_assert_no_error(err);
+    t->server = server_in_tmp(t->vmm, &t->dir, &path);
     t->ba = g_string_new(NULL);
     t->bb = g_string_new(NULL);
     t->a = connect_unix(path);
@@ -682,15 +690,13 @@ building_progress(gpointer opaque)
 static void
 test_greet_before_attach(void)
 {
-    g_autofree char *dir = g_dir_make_tmp("vireo-qmp-XXXXXX", NULL);
-    g_autofree char *path = g_build_filename(dir, "s.sock", NULL);
-    g_autofree char *spec = g_strdup_printf("unix:%s", path);
-    g_autoptr(GError) err = NULL;
+    g_autofree char *dir = NULL;
+    g_autofree char *path = NULL;
     g_autoptr(GString) ba = g_string_new(NULL);
     g_autoptr(GString) bl = g_string_new(NULL);
-    Building b = { .late = -1, .path = path };
-    b.server = vireo_qmp_server_new(NULL, spec, &err);
-    g_assert_no_error(err);
+    Building b = { .late = -1 };
+    b.server = server_in_tmp(NULL, &dir, &path);
+    b.path = path;
     int a = connect_unix(path);
     vireo_qmp_server_greet_waiting(b.server);
     /* Written already: no main loop ran. */
@@ -743,13 +749,10 @@ test_greet_before_attach(void)
 static void
 test_greeted_then_build_failed(void)
 {
-    g_autofree char *dir = g_dir_make_tmp("vireo-qmp-XXXXXX", NULL);
-    g_autofree char *path = g_build_filename(dir, "s.sock", NULL);
-    g_autofree char *spec = g_strdup_printf("unix:%s", path);
-    g_autoptr(GError) err = NULL;
+    g_autofree char *dir = NULL;
+    g_autofree char *path = NULL;
     g_autoptr(GString) ba = g_string_new(NULL);
-    VireoQmpServer *server = vireo_qmp_server_new(NULL, spec, &err);
-    g_assert_no_error(err);
+    VireoQmpServer *server = server_in_tmp(NULL, &dir, &path);
     int a = connect_unix(path);
     vireo_qmp_server_greet_waiting(server);
     send_str(a, "{\"execute\": \"qmp_capabilities\"}");
